@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The backend-neutral part of the store: picks the backend from the URI,
+ * keeps the transaction depth, and forwards every call.
+ */
+#include "store.h"
+
+#include <string.h>
+
+#include "core/error.h"
+#include "store_int.h"
+
+int
+kz_store_open(struct kz_store **out, const char *uri, unsigned flags)
+{
+	*out = NULL;
+	if (!uri || !*uri)
+		return kz_error_set(KZ_EINVAL,
+		    "no database given (use --db "
+		    "PATH or KIZUKI_DB)");
+	if (strncmp(uri, "postgres://", 11) == 0 ||
+	    strncmp(uri, "postgresql://", 13) == 0)
+		return kz_error_set(KZ_EINVAL,
+		    "database '%s': this build has no PostgreSQL backend yet",
+		    uri);
+	return kz_store_sqlite_ops.open(out, uri, flags);
+}
+
+void
+kz_store_close(struct kz_store *st)
+{
+	if (st)
+		st->ops->close(st);
+}
+
+enum kz_store_dialect
+kz_store_dialect(const struct kz_store *st)
+{
+	return st->dialect;
+}
+
+int
+kz_store_schema_version(const struct kz_store *st)
+{
+	return st->schema_version;
+}
+
+int
+kz_store_schema_latest(void)
+{
+	return kz_migrations_sqlite[kz_migrations_sqlite_count - 1].version;
+}
+
+const char *
+kz_store_uri(const struct kz_store *st)
+{
+	return st->uri;
+}
+
+int
+kz_store_begin(struct kz_store *st)
+{
+	int rc;
+
+	if (st->tx_depth++ > 0)
+		return 0;
+	st->tx_failed = 0;
+	rc = st->ops->exec(st, "BEGIN IMMEDIATE");
+	if (rc)
+		st->tx_depth = 0;
+	return rc;
+}
+
+int
+kz_store_commit(struct kz_store *st)
+{
+	if (st->tx_depth == 0)
+		return kz_error_set(KZ_EIO, "commit without a transaction");
+	if (--st->tx_depth > 0)
+		return st->tx_failed ?
+		    kz_error_set(KZ_EIO, "transaction was rolled back") :
+		    0;
+	if (st->tx_failed) {
+		st->tx_failed = 0;
+		return kz_error_set(KZ_EIO, "transaction was rolled back");
+	}
+	return st->ops->exec(st, "COMMIT");
+}
+
+void
+kz_store_rollback(struct kz_store *st)
+{
+	if (st->tx_depth == 0)
+		return;
+	if (!st->tx_failed) {
+		/* Only a failing ROLLBACK sets an error; the caller's stays. */
+		st->ops->exec(st, "ROLLBACK");
+		st->tx_failed = 1;
+	}
+	if (--st->tx_depth == 0)
+		st->tx_failed = 0;
+}
+
+int
+kz_store_prepare(struct kz_stmt **out, struct kz_store *st, const char *sql)
+{
+	return st->ops->prepare(out, st, sql);
+}
+
+int
+kz_store_exec(struct kz_store *st, const char *sql)
+{
+	return st->ops->exec(st, sql);
+}
+
+int
+kz_stmt_bind_text(struct kz_stmt *s, int idx, const char *v)
+{
+	if (!v)
+		return s->st->ops->bind_null(s, idx);
+	return s->st->ops->bind_text(s, idx, v, strlen(v));
+}
+
+int
+kz_stmt_bind_textn(struct kz_stmt *s, int idx, const char *v, size_t n)
+{
+	return s->st->ops->bind_text(s, idx, v, n);
+}
+
+int
+kz_stmt_bind_int(struct kz_stmt *s, int idx, int64_t v)
+{
+	return s->st->ops->bind_int(s, idx, v);
+}
+
+int
+kz_stmt_bind_blob(struct kz_stmt *s, int idx, const void *v, size_t n)
+{
+	return s->st->ops->bind_blob(s, idx, v, n);
+}
+
+int
+kz_stmt_bind_null(struct kz_stmt *s, int idx)
+{
+	return s->st->ops->bind_null(s, idx);
+}
+
+int
+kz_stmt_step(struct kz_stmt *s)
+{
+	return s->st->ops->step(s);
+}
+
+int
+kz_stmt_exec(struct kz_stmt *s)
+{
+	int rc = s->st->ops->step(s);
+
+	return rc == KZ_ROW ? 0 : rc;
+}
+
+const char *
+kz_stmt_text(struct kz_stmt *s, int col)
+{
+	return s->st->ops->col_text(s, col);
+}
+
+int64_t
+kz_stmt_int(struct kz_stmt *s, int col)
+{
+	return s->st->ops->col_int(s, col);
+}
+
+const void *
+kz_stmt_blob(struct kz_stmt *s, int col, size_t *len)
+{
+	return s->st->ops->col_blob(s, col, len);
+}
+
+int
+kz_stmt_isnull(struct kz_stmt *s, int col)
+{
+	return s->st->ops->col_isnull(s, col);
+}
+
+int64_t
+kz_store_changes(struct kz_store *st)
+{
+	return st->ops->changes(st);
+}

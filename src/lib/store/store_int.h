@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/* The backend interface behind store.h: one table of functions each. */
+#ifndef KZ_STORE_INT_H
+#define KZ_STORE_INT_H
+
+#include "store.h"
+
+struct kz_store_ops {
+	const char *name;
+	int (*open)(struct kz_store **out, const char *uri, unsigned flags);
+	void (*close)(struct kz_store *st);
+	int (*exec)(struct kz_store *st, const char *sql);
+	int (*prepare)(
+	    struct kz_stmt **out, struct kz_store *st, const char *sql);
+	int (*bind_text)(struct kz_stmt *s, int idx, const char *v, size_t n);
+	int (*bind_int)(struct kz_stmt *s, int idx, int64_t v);
+	int (*bind_blob)(struct kz_stmt *s, int idx, const void *v, size_t n);
+	int (*bind_null)(struct kz_stmt *s, int idx);
+	int (*step)(struct kz_stmt *s);
+	const char *(*col_text)(struct kz_stmt *s, int col);
+	int64_t (*col_int)(struct kz_stmt *s, int col);
+	const void *(*col_blob)(struct kz_stmt *s, int col, size_t *len);
+	int (*col_isnull)(struct kz_stmt *s, int col);
+	int64_t (*changes)(struct kz_store *st);
+};
+
+/* Every backend's store starts with this header. */
+struct kz_store {
+	const struct kz_store_ops *ops;
+	enum kz_store_dialect dialect;
+	int schema_version;
+	int tx_depth;
+	int tx_failed;
+	char *uri;
+};
+
+/* Every backend's statement starts with this header. */
+struct kz_stmt {
+	struct kz_store *st;
+};
+
+extern const struct kz_store_ops kz_store_sqlite_ops;
+
+/* The migrations compiled in for a backend, in order from version 1. */
+struct kz_migration {
+	int version;
+	const char *name;
+	const char *sql;
+};
+extern const struct kz_migration kz_migrations_sqlite[];
+extern const int kz_migrations_sqlite_count;
+
+#endif

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/* What the unit tests share: cmocka, data paths, temporary files. */
+#ifndef KZ_TESTUTIL_H
+#define KZ_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+/* tests/data/<sub> (from KZ_TEST_DATA). Caller frees. */
+char *tu_data_path(const char *sub);
+
+/* Reads a whole file; NULL when it cannot. Caller frees. */
+char *tu_read_file(const char *path, size_t *len);
+
+/* A fresh temporary directory for this test program. Borrowed. */
+const char *tu_tmpdir(void);
+
+/* Lists the regular files of dir ending with suffix, sorted. */
+int tu_list_dir(char ***out, size_t *n, const char *dir, const char *suffix);
+void tu_free_list(char **list, size_t n);
+
+#endif
