@@ -5,6 +5,7 @@
  * times and timeline, in one transaction: a bad line names itself and
  * nothing is written.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,107 @@
 #include "model/incident.h"
 
 #define LINE_MAX_BYTES (4u << 20)
+#define QUEUE_LEN      1024
+
+/*
+ * A reader thread turns lines into JSON while the main thread writes the
+ * previous ones to the database: parsing overlaps the inserts. Each slot
+ * holds a parsed object, or an error message for that line.
+ */
+enum slot_kind { SLOT_OK, SLOT_TOO_LONG, SLOT_BAD_JSON };
+
+struct slot {
+	json_t *obj; /* NULL for a blank or bad line */
+	long lineno;
+	enum slot_kind kind;
+	char err[160]; /* the JSON parser's message for SLOT_BAD_JSON */
+};
+
+struct queue {
+	pthread_mutex_t mu;
+	pthread_cond_t can_put, can_get;
+	struct slot slots[QUEUE_LEN];
+	size_t head, tail; /* tail - head = filled */
+	int eof;           /* the reader is done */
+	int stop;          /* the writer gave up */
+	FILE *f;
+};
+
+static void
+queue_put(struct queue *q, const struct slot *s)
+{
+	pthread_mutex_lock(&q->mu);
+	while (q->tail - q->head == QUEUE_LEN && !q->stop)
+		pthread_cond_wait(&q->can_put, &q->mu);
+	if (q->stop) {
+		json_decref(s->obj);
+	} else {
+		q->slots[q->tail % QUEUE_LEN] = *s;
+		q->tail++;
+		pthread_cond_signal(&q->can_get);
+	}
+	pthread_mutex_unlock(&q->mu);
+}
+
+/* 1 with a slot, 0 at the end. */
+static int
+queue_get(struct queue *q, struct slot *out)
+{
+	int got = 0;
+
+	pthread_mutex_lock(&q->mu);
+	while (q->tail == q->head && !q->eof)
+		pthread_cond_wait(&q->can_get, &q->mu);
+	if (q->tail != q->head) {
+		*out = q->slots[q->head % QUEUE_LEN];
+		q->head++;
+		got = 1;
+		pthread_cond_signal(&q->can_put);
+	}
+	pthread_mutex_unlock(&q->mu);
+	return got;
+}
+
+static void *
+reader(void *arg)
+{
+	struct queue *q = arg;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	long lineno = 0;
+
+	while ((n = getline(&line, &cap, q->f)) > 0) {
+		struct slot s = { NULL, ++lineno, SLOT_OK, "" };
+		json_error_t jerr;
+
+		if ((size_t)n > LINE_MAX_BYTES) {
+			s.kind = SLOT_TOO_LONG;
+		} else if (!kz_str_blank(line)) {
+			s.obj = json_loadb(
+			    line, (size_t)n, JSON_REJECT_DUPLICATES, &jerr);
+			if (!s.obj) {
+				s.kind = SLOT_BAD_JSON;
+				snprintf(s.err, sizeof(s.err), "%s", jerr.text);
+			}
+		}
+		queue_put(q, &s);
+		pthread_mutex_lock(&q->mu);
+		if (q->stop) {
+			pthread_mutex_unlock(&q->mu);
+			break;
+		}
+		pthread_mutex_unlock(&q->mu);
+		if (s.kind != SLOT_OK)
+			break;
+	}
+	free(line);
+	pthread_mutex_lock(&q->mu);
+	q->eof = 1;
+	pthread_cond_signal(&q->can_get);
+	pthread_mutex_unlock(&q->mu);
+	return NULL;
+}
 
 static int
 get_str(const char **out, json_t *o, const char *key, int required)
@@ -122,13 +224,14 @@ cmd_incident_import(struct cli *cli, int argc, char **argv)
 	static const struct option opts[] = { CLI_COMMON_OPTS,
 		{ NULL, 0, NULL, 0 } };
 	static const struct cli_help_opt help[] = { { NULL, NULL } };
+	struct queue q = { .mu = PTHREAD_MUTEX_INITIALIZER,
+		.can_put = PTHREAD_COND_INITIALIZER,
+		.can_get = PTHREAD_COND_INITIALIZER };
 	const char *path = "-";
-	FILE *f = stdin;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
+	struct slot s;
+	pthread_t th;
 	long lineno = 0, count = 0;
-	int c, r, progress = isatty(STDERR_FILENO);
+	int c, r, started = 0, progress = isatty(STDERR_FILENO);
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (c == 'h')
@@ -152,7 +255,8 @@ cmd_incident_import(struct cli *cli, int argc, char **argv)
 	if (optind < argc)
 		return cli_usage(
 		    cli, _("unexpected argument '%s'"), argv[optind]);
-	if (strcmp(path, "-") != 0 && !(f = fopen(path, "r"))) {
+	q.f = stdin;
+	if (strcmp(path, "-") != 0 && !(q.f = fopen(path, "r"))) {
 		kz_error_set(KZ_EIO, "cannot read '%s': %s", path,
 		    "no such file or not readable");
 		return cli_fail(cli);
@@ -161,26 +265,28 @@ cmd_incident_import(struct cli *cli, int argc, char **argv)
 		r = cli->st ? cli_fail(cli) : CLI_ERR;
 		goto done;
 	}
-	while ((n = getline(&line, &cap, f)) > 0) {
-		json_error_t jerr;
-		json_t *o;
-
-		lineno++;
-		if ((size_t)n > LINE_MAX_BYTES) {
+	if (pthread_create(&th, NULL, reader, &q) != 0) {
+		kz_error_set(KZ_ENOMEM, "out of memory");
+		kz_store_rollback(cli->st);
+		r = cli_fail(cli);
+		goto done;
+	}
+	started = 1;
+	while (queue_get(&q, &s)) {
+		lineno = s.lineno;
+		if (s.kind == SLOT_TOO_LONG) {
 			kz_error_set(KZ_EINVAL, "line is longer than %u bytes",
 			    LINE_MAX_BYTES);
 			goto bad;
 		}
-		if (kz_str_blank(line))
-			continue;
-		o = json_loadb(line, (size_t)n, JSON_REJECT_DUPLICATES, &jerr);
-		if (!o) {
-			kz_error_set(
-			    KZ_EINVAL, "malformed JSON: %s", jerr.text);
+		if (s.kind == SLOT_BAD_JSON) {
+			kz_error_set(KZ_EINVAL, "malformed JSON: %s", s.err);
 			goto bad;
 		}
-		r = import_one(cli->st, o, cli->actor);
-		json_decref(o);
+		if (!s.obj)
+			continue;
+		r = import_one(cli->st, s.obj, cli->actor);
+		json_decref(s.obj);
 		if (r)
 			goto bad;
 		count++;
@@ -189,6 +295,11 @@ cmd_incident_import(struct cli *cli, int argc, char **argv)
 	}
 	if (progress && count >= 10000)
 		fprintf(stderr, "\r");
+	if (ferror(q.f)) {
+		kz_error_set(
+		    KZ_EIO, "cannot read '%s': %s", path, "read error");
+		goto bad;
+	}
 	if (kz_store_commit(cli->st)) {
 		r = cli_fail(cli);
 		goto done;
@@ -213,8 +324,16 @@ bad:
 	}
 	r = CLI_ERR;
 done:
-	free(line);
-	if (f != stdin)
-		fclose(f);
+	if (started) {
+		pthread_mutex_lock(&q.mu);
+		q.stop = 1;
+		pthread_cond_broadcast(&q.can_put);
+		pthread_mutex_unlock(&q.mu);
+		pthread_join(th, NULL);
+		while (q.head != q.tail)
+			json_decref(q.slots[q.head++ % QUEUE_LEN].obj);
+	}
+	if (q.f != stdin)
+		fclose(q.f);
 	return r;
 }

@@ -46,6 +46,9 @@ kz_prefix_parse(struct kz_prefix *out, const char *s)
 	if (slash) {
 		char *end;
 
+		/* strtol would also take " 24" and "+24". */
+		if (slash[1] < '0' || slash[1] > '9')
+			goto bad;
 		len = strtol(slash + 1, &end, 10);
 		if (*end || end == slash + 1 || len < 0 ||
 		    len > (v4 ? 32 : 128))

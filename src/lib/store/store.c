@@ -81,6 +81,9 @@ kz_store_commit(struct kz_store *st)
 		    kz_error_set(KZ_EIO, "transaction was rolled back") :
 		    0;
 	if (st->tx_failed) {
+		/* Drop what the outer levels wrote after the rollback. */
+		if (st->tx_failed > 1)
+			st->ops->exec(st, "ROLLBACK");
 		st->tx_failed = 0;
 		return kz_error_set(KZ_EIO, "transaction was rolled back");
 	}
@@ -96,9 +99,20 @@ kz_store_rollback(struct kz_store *st)
 		/* Only a failing ROLLBACK sets an error; the caller's stays. */
 		st->ops->exec(st, "ROLLBACK");
 		st->tx_failed = 1;
+		/*
+		 * Outer levels are still open and may write before they learn
+		 * of the failure: keep those writes in a transaction that the
+		 * outermost commit or rollback discards (tx_failed 2), never
+		 * in autocommit.
+		 */
+		if (st->tx_depth > 1 && st->ops->exec(st, "BEGIN") == 0)
+			st->tx_failed = 2;
 	}
-	if (--st->tx_depth == 0)
+	if (--st->tx_depth == 0) {
+		if (st->tx_failed > 1)
+			st->ops->exec(st, "ROLLBACK");
 		st->tx_failed = 0;
+	}
 }
 
 int

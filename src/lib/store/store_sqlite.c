@@ -4,6 +4,7 @@
  * processes can write, numbered migrations applied on open, and a cache of
  * prepared statements keyed by their SQL text.
  */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -76,8 +77,10 @@ sq_prepare(struct kz_stmt **out, struct kz_store *base, const char *sql)
 	struct sq_stmt *e;
 	size_t i;
 
+	/* The pointer finds a literal fast; the text must match too, since
+	 * a caller's buffer can hold other SQL at the same address. */
 	for (i = 0; i < s->ncache; i++)
-		if (s->cache[i]->key == sql)
+		if (s->cache[i]->key == sql && strcmp(s->cache[i]->sql, sql) == 0)
 			goto found;
 	for (i = 0; i < s->ncache; i++)
 		if (strcmp(s->cache[i]->sql, sql) == 0)
@@ -306,11 +309,26 @@ migrate(struct sq_store *s, unsigned flags)
 		    s->base.uri, (int)have, latest);
 	if ((rc = sq_exec(&s->base, "BEGIN IMMEDIATE")))
 		return rc;
-	/* Another process may have migrated while we waited for the lock. */
+	/*
+	 * Another process may have migrated while we waited for the lock,
+	 * also when there was no schema_migrations table before.
+	 */
+	if ((rc = query_int(s,
+		 "SELECT count(*) FROM sqlite_master WHERE "
+		 "type='table' AND name='schema_migrations'",
+		 &exists)))
+		goto fail;
 	if (exists &&
 	    (rc = query_int(
 		 s, "SELECT max(version) FROM schema_migrations", &have)))
 		goto fail;
+	if (have > latest) {
+		rc = kz_error_set(KZ_EVERSION,
+		    "database '%s' has schema version %d, newer than this "
+		    "kizuki knows (%d): use a newer kizuki",
+		    s->base.uri, (int)have, latest);
+		goto fail;
+	}
 	if ((rc = sq_exec(&s->base,
 		 "CREATE TABLE IF NOT EXISTS schema_migrations ("
 		 "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
@@ -353,6 +371,19 @@ fail:
 	return rc;
 }
 
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+
+/*
+ * Process-wide SQLite settings, made once before first use: no memory
+ * statistics, which otherwise take a global mutex on every allocation.
+ */
+static void
+sqlite_setup(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	sqlite3_initialize();
+}
+
 static int
 sq_open(struct kz_store **out, const char *uri, unsigned flags)
 {
@@ -390,13 +421,28 @@ sq_open(struct kz_store **out, const char *uri, unsigned flags)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
+	/* More lookaside slots: most of a row's small allocations fit. */
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_LOOKASIDE, NULL, 512, 2048);
 	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
 	/* The first read tells a corrupt or foreign file from a database. */
 	if ((rc = sq_exec(&s->base, "SELECT count(*) FROM sqlite_master")))
 		goto fail;
-	if (!(flags & KZ_STORE_READONLY) &&
-	    (rc = sq_exec(&s->base, "PRAGMA journal_mode=WAL")))
-		goto fail;
+	/*
+	 * Turning WAL on takes an exclusive lock without going through the
+	 * busy handler, so two first opens of a new file would see "locked"
+	 * at once: wait here as the busy timeout would.
+	 */
+	for (int waited = 0; !(flags & KZ_STORE_READONLY); waited += 10) {
+		rc = sqlite3_exec(s->db, "PRAGMA journal_mode=WAL", NULL, NULL,
+		    NULL);
+		if (rc == SQLITE_OK)
+			break;
+		if ((rc & 0xff) != SQLITE_BUSY || waited >= BUSY_TIMEOUT_MS) {
+			rc = db_error(s, "database");
+			goto fail;
+		}
+		sqlite3_sleep(10);
+	}
 	if ((rc = sq_exec(&s->base,
 		 "PRAGMA foreign_keys=ON;"
 		 "PRAGMA synchronous=NORMAL;PRAGMA temp_store=MEMORY;"
