@@ -108,6 +108,7 @@ int cmd_init(struct cli *cli, int argc, char **argv);
 int cmd_incident(struct cli *cli, int argc, char **argv);
 int cmd_incident_import(struct cli *cli, int argc, char **argv);
 int cmd_org(struct cli *cli, int argc, char **argv);
+int cmd_report(struct cli *cli, int argc, char **argv);
 int cmd_stats(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -17,6 +17,7 @@
 #include "core/timeutil.h"
 #include "model/event.h"
 #include "model/incident.h"
+#include "model/indicator.h"
 #include "model/report.h"
 
 enum {
@@ -507,10 +508,25 @@ print_field(const char *label, const char *value)
 	printf("%s\n", value && *value ? value : "-");
 }
 
+struct show {
+	struct kz_incident *inc;
+	struct kz_event *ev;
+	size_t nev;
+	struct kz_report *rep;
+	size_t nrep;
+	struct kz_indicator *ioc;
+	size_t nioc;
+	char (*rel)[32];
+	size_t nrel;
+};
+
 static void
-print_show(const struct kz_incident *inc, const struct kz_event *ev, size_t nev,
-    const struct kz_report *rep, size_t nrep)
+print_show(const struct show *sh)
 {
+	const struct kz_incident *inc = sh->inc;
+	const struct kz_event *ev = sh->ev;
+	const struct kz_report *rep = sh->rep;
+	size_t nev = sh->nev, nrep = sh->nrep;
 	char t[KZ_TIME_STRLEN], pri[8];
 
 	snprintf(pri, sizeof(pri), "%d", inc->priority);
@@ -540,12 +556,26 @@ print_show(const struct kz_incident *inc, const struct kz_event *ev, size_t nev,
 			    rep[i].source, rep[i].size, rep[i].sha256,
 			    rep[i].subject ? rep[i].subject : "");
 	}
+	if (sh->nioc) {
+		printf("\n%s\n", _("indicators"));
+		for (size_t i = 0; i < sh->nioc; i++) {
+			printf("  ");
+			cli_pad(stdout, kz_ioc_type_name(sh->ioc[i].type), 9);
+			printf("%s\n", sh->ioc[i].value);
+		}
+	}
+	if (sh->nrel) {
+		printf("\n%s\n ", _("related incidents"));
+		for (size_t i = 0; i < sh->nrel; i++)
+			printf(" %s", sh->rel[i]);
+		printf("\n");
+	}
 	printf("\n%s\n", _("timeline"));
 	for (size_t i = 0; i < nev; i++) {
 		const struct kz_event *e = &ev[i];
 
 		printf("  %s  ", kz_time_format(t, e->at));
-		cli_pad(stdout, e->kind, 9);
+		cli_pad(stdout, e->kind, 11);
 		cli_pad(stdout, e->actor ? e->actor : "-", 10);
 		if (strcmp(e->kind, "status") == 0 && e->data) {
 			printf("%s → %s",
@@ -583,10 +613,7 @@ verb_show(struct cli *cli, int argc, char **argv)
 	static const struct option opts[] = { CLI_COMMON_OPTS,
 		{ NULL, 0, NULL, 0 } };
 	static const struct cli_help_opt help[] = { { NULL, NULL } };
-	struct kz_incident *inc = NULL;
-	struct kz_event *ev = NULL;
-	struct kz_report *rep = NULL;
-	size_t nev = 0, nrep = 0;
+	struct show sh = { 0 };
 	const char *ticket;
 	int c, r;
 
@@ -595,8 +622,8 @@ verb_show(struct cli *cli, int argc, char **argv)
 			return cli_help(cli,
 			    N_("usage: kizuki incident show "
 			       "TICKET"),
-			    N_("Shows an incident with its reports and "
-			       "timeline."),
+			    N_("Shows an incident with its reports, "
+			       "indicators, related incidents and timeline."),
 			    help);
 		if ((r = common_or_fail(cli, c, optarg)) != -2)
 			return r;
@@ -605,31 +632,44 @@ verb_show(struct cli *cli, int argc, char **argv)
 		return r;
 	if (!cli_store_existing(cli))
 		return CLI_ERR;
-	if (kz_incident_get(&inc, cli->st, ticket) ||
-	    kz_event_list(&ev, &nev, cli->st, inc->id) ||
-	    kz_report_list(&rep, &nrep, cli->st, inc->id)) {
+	if (kz_incident_get(&sh.inc, cli->st, ticket) ||
+	    kz_event_list(&sh.ev, &sh.nev, cli->st, sh.inc->id) ||
+	    kz_report_list(&sh.rep, &sh.nrep, cli->st, sh.inc->id) ||
+	    kz_indicator_list_incident(
+		&sh.ioc, &sh.nioc, cli->st, sh.inc->id) ||
+	    kz_incident_related(&sh.rel, &sh.nrel, cli->st, sh.inc->id)) {
 		r = cli_fail(cli);
 		goto done;
 	}
 	if (cli->json) {
-		json_t *o = kz_incident_to_json(inc), *a = json_array(),
-		       *b = json_array();
+		json_t *o = kz_incident_to_json(sh.inc), *a = json_array(),
+		       *b = json_array(), *ind = json_array(),
+		       *rel = json_array();
 
-		for (size_t i = 0; i < nrep; i++)
-			json_array_append_new(b, kz_report_to_json(&rep[i]));
-		for (size_t i = 0; i < nev; i++)
-			json_array_append_new(a, kz_event_to_json(&ev[i]));
+		for (size_t i = 0; i < sh.nrep; i++)
+			json_array_append_new(b, kz_report_to_json(&sh.rep[i]));
+		for (size_t i = 0; i < sh.nioc; i++)
+			json_array_append_new(
+			    ind, kz_indicator_to_json(&sh.ioc[i]));
+		for (size_t i = 0; i < sh.nrel; i++)
+			json_array_append_new(rel, json_string(sh.rel[i]));
+		for (size_t i = 0; i < sh.nev; i++)
+			json_array_append_new(a, kz_event_to_json(&sh.ev[i]));
 		json_object_set_new(o, "reports", b);
+		json_object_set_new(o, "indicators", ind);
+		json_object_set_new(o, "related", rel);
 		json_object_set_new(o, "timeline", a);
 		r = cli_print_json(cli, o);
 	} else {
-		print_show(inc, ev, nev, rep, nrep);
+		print_show(&sh);
 		r = CLI_OK;
 	}
 done:
-	kz_incident_free(inc);
-	kz_event_list_free(ev, nev);
-	kz_report_list_free(rep, nrep);
+	kz_incident_free(sh.inc);
+	kz_event_list_free(sh.ev, sh.nev);
+	kz_report_list_free(sh.rep, sh.nrep);
+	kz_indicator_list_free(sh.ioc, sh.nioc);
+	kz_free(sh.rel);
 	return r;
 }
 

@@ -51,7 +51,8 @@ def test_json_shapes_are_stable(kz):
     assert list(inc) == ['ticket', 'title', 'description', 'category',
                          'rsit', 'status', 'priority', 'tlp', 'stage',
                          'assignee', 'reporter', 'coordinated', 'created_at',
-                         'updated_at', 'closed_at', 'reports', 'timeline']
+                         'updated_at', 'closed_at', 'reports', 'indicators',
+                         'related', 'timeline']
     assert inc['tlp'] == 'TLP:AMBER'
     assert inc['rsit'] == 'information-gathering/scanner'
     lst = kz.ok('incident', 'list', '--json').json()

@@ -8,6 +8,21 @@
 /* Whether s[0..len) is well-formed UTF-8 (no overlongs, no surrogates). */
 int kz_utf8_valid(const char *s, size_t len);
 
+struct kz_buf;
+
+/*
+ * Appends s[0..len) to out as valid UTF-8: each byte that does not start
+ * a well-formed sequence becomes U+FFFD, NUL bytes too. Returns how many
+ * replacements were made.
+ */
+size_t kz_utf8_sanitize(struct kz_buf *out, const char *s, size_t len);
+
+/*
+ * The length of the longest prefix of s[0..len) that is at most max bytes
+ * and does not cut a UTF-8 sequence.
+ */
+size_t kz_utf8_cut(const char *s, size_t len, size_t max);
+
 /* Lower-cases ASCII letters in place; returns s. */
 char *kz_ascii_lower(char *s);
 

@@ -460,7 +460,9 @@ kz_incident_update(struct kz_store *st, const char *ticket,
 	if (!streq(cur->title, merged.title))
 		change(data, &set, "title", json_string(cur->title),
 		    json_string(merged.title));
-	if (!streq(cur->description, merged.description))
+	/* A NULL description is stored as "": not a change from "". */
+	if (!streq(
+		cur->description, merged.description ? merged.description : ""))
 		change(data, &set, "description", json_string(cur->description),
 		    kz_json_str(merged.description ? merged.description : ""));
 	if (cur->category != merged.category)
@@ -671,8 +673,15 @@ split_terms(struct text_terms *t, const char *q)
 				kz_buf_addc(&t->fts, start[i]);
 			}
 			kz_buf_addc(&t->fts, '"');
-		} else if (t->nlike < 16) {
+		} else {
 			struct kz_buf l = KZ_BUF_INIT(1024);
+
+			/* Dropping a word would widen the search. */
+			if (t->nlike == 16)
+				return kz_error_set(KZ_EINVAL,
+				    "too many short words in the search text "
+				    "(at most %d)",
+				    16);
 
 			kz_buf_addc(&l, '%');
 			for (size_t i = 0; i < n; i++) {
@@ -682,8 +691,12 @@ split_terms(struct text_terms *t, const char *q)
 				kz_buf_addc(&l, start[i]);
 			}
 			kz_buf_addc(&l, '%');
-			if (l.err)
-				return l.err;
+			if (l.err) {
+				int err = l.err;
+
+				kz_buf_release(&l);
+				return err;
+			}
 			t->like[t->nlike++] = kz_buf_detach(&l, NULL);
 		}
 	}

@@ -190,8 +190,11 @@ check_scalars(struct kz_org *org, unsigned mask)
 		!kz_utf8_valid(org->name, strlen(org->name))))
 		return kz_error_set(
 		    KZ_EINVAL, "org name must be 1 to 200 bytes of UTF-8 text");
-	if ((mask & KZ_ORG_KIND) &&
-	    (org->kind < 0 || !kz_org_kind_names[org->kind]))
+	int nkinds = 0;
+
+	while (kz_org_kind_names[nkinds])
+		nkinds++;
+	if ((mask & KZ_ORG_KIND) && (org->kind < 0 || org->kind >= nkinds))
 		return kz_error_set(KZ_EINVAL, "org kind out of range");
 	if ((mask & KZ_ORG_COUNTRY) && org->country) {
 		if (strlen(org->country) != 2 ||

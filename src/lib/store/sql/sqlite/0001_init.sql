@@ -138,10 +138,14 @@ CREATE TABLE reports (
 	message_id TEXT,
 	sha256 TEXT NOT NULL,
 	size INTEGER NOT NULL,
-	raw BLOB NOT NULL
+	raw BLOB NOT NULL,
+	-- sha256 of the reporter and the sorted indicators: finds repeats
+	fingerprint TEXT
 );
 CREATE INDEX reports_incident ON reports (incident_id);
 CREATE INDEX reports_received ON reports (received_at);
+CREATE INDEX reports_fingerprint ON reports (fingerprint, received_at)
+    WHERE fingerprint IS NOT NULL;
 CREATE INDEX reports_message_id ON reports (message_id)
     WHERE message_id IS NOT NULL;
 CREATE TRIGGER reports_no_update BEFORE UPDATE OF raw, sha256, size
