@@ -106,6 +106,7 @@ int cli_dispatch(struct cli *cli, const char *cmd, const struct cli_verb *verbs,
 /* The commands. */
 int cmd_init(struct cli *cli, int argc, char **argv);
 int cmd_incident(struct cli *cli, int argc, char **argv);
+int cmd_indicator(struct cli *cli, int argc, char **argv);
 int cmd_incident_import(struct cli *cli, int argc, char **argv);
 int cmd_org(struct cli *cli, int argc, char **argv);
 int cmd_report(struct cli *cli, int argc, char **argv);

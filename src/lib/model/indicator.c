@@ -9,7 +9,9 @@
 #include "core/buf.h"
 #include "core/error.h"
 #include "core/json.h"
+#include "core/strutil.h"
 #include "core/timeutil.h"
+#include "match/indicators.h"
 
 void
 kz_indicator_init(struct kz_indicator *ioc)
@@ -289,6 +291,261 @@ kz_incident_related(
 	*tickets = v;
 	*n = cnt;
 	return 0;
+}
+
+#define ICOLS                                                                  \
+	"id, type, value, tlp, confidence, tags, source, first_seen, "         \
+	"last_seen, valid_until, created_at"
+
+int
+kz_indicator_get(struct kz_indicator *out, struct kz_store *st,
+    enum kz_ioc_type type, const char *value)
+{
+	struct kz_buf canon = KZ_BUF_INIT(8192);
+	struct kz_stmt *s;
+	int rc;
+
+	kz_indicator_init(out);
+	if (!value)
+		return kz_error_set(KZ_EINVAL, "indicator has no value");
+	if (type == KZ_IOC_NTYPES)
+		rc = kz_ioc_detect(&type, &canon, value, strlen(value));
+	else
+		rc = kz_ioc_canonicalize(&canon, type, value, strlen(value));
+	if (rc)
+		goto done;
+	if ((rc = kz_store_prepare(&s, st,
+		 "SELECT " ICOLS " FROM indicators "
+		 "WHERE type = ? AND value = ?")))
+		goto done;
+	kz_stmt_bind_text(s, 1, kz_ioc_type_name(type));
+	kz_stmt_bind_text(s, 2, canon.ptr);
+	if ((rc = kz_stmt_step(s)) != KZ_ROW) {
+		if (rc == KZ_DONE)
+			rc = kz_error_set(
+			    KZ_ENOTFOUND, "no indicator '%s'", canon.ptr);
+		goto done;
+	}
+	read_row(out, s);
+	kz_stmt_step(s);
+	rc = out->value && out->tags ? 0 :
+				       kz_error_set(KZ_ENOMEM, "out of memory");
+done:
+	kz_buf_release(&canon);
+	return rc;
+}
+
+int
+kz_indicator_list(struct kz_indicator **out, size_t *n, int64_t *total,
+    struct kz_store *st, const struct kz_indicator_filter *f)
+{
+	struct kz_buf w = KZ_BUF_INIT(4096), sql = KZ_BUF_INIT(8192);
+	struct kz_buf like = KZ_BUF_INIT(4096), tag = KZ_BUF_INIT(4096);
+	struct kz_indicator *v = NULL;
+	struct kz_stmt *s;
+	size_t cnt = 0, cap = 0;
+	int64_t now = kz_time_now();
+	int rc = 0, pass;
+
+	*out = NULL;
+	*n = 0;
+	*total = 0;
+	kz_buf_adds(&w, "1 = 1");
+	if (f->type >= 0)
+		kz_buf_adds(&w, " AND type = ?");
+	if (f->tag) {
+		kz_buf_adds(&w, " AND instr(',' || tags || ',', ?) > 0");
+		kz_buf_addf(&tag, ",%s,", f->tag);
+	}
+	if (f->source)
+		kz_buf_adds(&w, " AND source = ?");
+	if (f->text) {
+		kz_buf_adds(&w, " AND value LIKE ? ESCAPE '\\'");
+		kz_buf_addc(&like, '%');
+		for (const char *p = f->text; *p; p++) {
+			if (*p == '%' || *p == '_' || *p == '\\')
+				kz_buf_addc(&like, '\\');
+			kz_buf_addc(&like, *p);
+		}
+		kz_buf_addc(&like, '%');
+	}
+	if (f->active_only)
+		kz_buf_adds(
+		    &w, " AND (valid_until IS NULL OR valid_until > ?)");
+	if (w.err || like.err || tag.err) {
+		rc = kz_error_set(KZ_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (pass = 0; pass < 2; pass++) {
+		int b = 1;
+
+		kz_buf_reset(&sql);
+		if (pass == 0)
+			kz_buf_addf(&sql,
+			    "SELECT count(*) FROM indicators "
+			    "WHERE %s",
+			    w.ptr);
+		else
+			kz_buf_addf(&sql,
+			    "SELECT " ICOLS " FROM indicators "
+			    "WHERE %s ORDER BY last_seen DESC, id DESC "
+			    "LIMIT ? OFFSET ?",
+			    w.ptr);
+		if ((rc = kz_store_prepare(&s, st, sql.ptr)))
+			goto done;
+		if (f->type >= 0)
+			kz_stmt_bind_text(s, b++, kz_ioc_type_name(f->type));
+		if (f->tag)
+			kz_stmt_bind_text(s, b++, tag.ptr);
+		if (f->source)
+			kz_stmt_bind_text(s, b++, f->source);
+		if (f->text)
+			kz_stmt_bind_text(s, b++, like.ptr);
+		if (f->active_only)
+			kz_stmt_bind_int(s, b++, now);
+		if (pass == 0) {
+			if ((rc = kz_stmt_step(s)) != KZ_ROW)
+				goto done;
+			*total = kz_stmt_int(s, 0);
+			kz_stmt_step(s);
+			continue;
+		}
+		kz_stmt_bind_int(s, b++, f->limit > 0 ? f->limit : 100);
+		kz_stmt_bind_int(s, b++, f->offset);
+		while ((rc = kz_stmt_step(s)) == KZ_ROW) {
+			if (cnt == cap) {
+				size_t nc = cap ? cap * 2 : 32;
+				struct kz_indicator *p =
+				    kz_realloc(v, nc * sizeof(*p));
+
+				if (!p) {
+					while (kz_stmt_step(s) == KZ_ROW)
+						;
+					rc = kz_error_set(
+					    KZ_ENOMEM, "out of memory");
+					goto done;
+				}
+				v = p;
+				cap = nc;
+			}
+			read_row(&v[cnt++], s);
+		}
+	}
+done:
+	if (rc < 0) {
+		kz_indicator_list_free(v, cnt);
+	} else {
+		rc = 0;
+		*out = v;
+		*n = cnt;
+	}
+	kz_buf_release(&w);
+	kz_buf_release(&sql);
+	kz_buf_release(&like);
+	kz_buf_release(&tag);
+	return rc;
+}
+
+int
+kz_indicator_expire(
+    int64_t *count, struct kz_store *st, int64_t id, int64_t before)
+{
+	struct kz_stmt *s;
+	int64_t now = kz_time_now();
+	int rc;
+
+	*count = 0;
+	if ((rc = kz_store_prepare(&s, st,
+		 id ?
+		     "UPDATE indicators SET valid_until = ? WHERE id = ? AND "
+		     "(valid_until IS NULL OR valid_until > ?)" :
+		     "UPDATE indicators SET valid_until = ? WHERE last_seen < ? AND "
+		     "(valid_until IS NULL OR valid_until > ?)")))
+		return rc;
+	kz_stmt_bind_int(s, 1, now);
+	kz_stmt_bind_int(s, 2, id ? id : before);
+	kz_stmt_bind_int(s, 3, now);
+	if ((rc = kz_stmt_exec(s)))
+		return rc;
+	*count = kz_store_changes(st);
+	return 0;
+}
+
+int
+kz_indicator_incidents(
+    char (**tickets)[32], size_t *n, struct kz_store *st, int64_t indicator_id)
+{
+	char(*v)[32] = NULL;
+	struct kz_stmt *s;
+	size_t cnt = 0;
+	int rc;
+
+	*tickets = NULL;
+	*n = 0;
+	if ((rc = kz_store_prepare(&s, st,
+		 "SELECT c.ticket FROM incident_indicators l JOIN incidents c "
+		 "ON c.id = l.incident_id WHERE l.indicator_id = ? "
+		 "ORDER BY c.id DESC LIMIT 1000")))
+		return rc;
+	kz_stmt_bind_int(s, 1, indicator_id);
+	while ((rc = kz_stmt_step(s)) == KZ_ROW) {
+		char(*p)[32] = kz_realloc(v, (cnt + 1) * sizeof(*p));
+
+		if (!p) {
+			while (kz_stmt_step(s) == KZ_ROW)
+				;
+			kz_free(v);
+			return kz_error_set(KZ_ENOMEM, "out of memory");
+		}
+		v = p;
+		snprintf(v[cnt++], 32, "%s", kz_stmt_text(s, 0));
+	}
+	if (rc < 0) {
+		kz_free(v);
+		return rc;
+	}
+	*tickets = v;
+	*n = cnt;
+	return 0;
+}
+
+int
+kz_indicator_load_table(
+    struct kz_ioc_table *table, size_t *count, struct kz_store *st)
+{
+	struct kz_stmt *s;
+	size_t cnt = 0;
+	int rc;
+
+	if ((rc = kz_store_prepare(&s, st,
+		 "SELECT type, value, source, tags, tlp FROM indicators "
+		 "WHERE valid_until IS NULL OR valid_until > ?")))
+		return rc;
+	kz_stmt_bind_int(s, 1, kz_time_now());
+	while ((rc = kz_stmt_step(s)) == KZ_ROW) {
+		struct kz_ioc_meta meta;
+		enum kz_ioc_type type;
+		const char *value = kz_stmt_text(s, 1);
+
+		if (kz_ioc_type_parse(&type, kz_stmt_text(s, 0)))
+			continue; /* a type this build does not sweep */
+		meta.source = kz_stmt_text(s, 2);
+		meta.tags = kz_stmt_text(s, 3);
+		meta.tlp = kz_stmt_text(s, 4);
+		rc = kz_ioc_table_add(
+		    table, NULL, type, value, strlen(value), &meta);
+		if (rc == KZ_ENOMEM) {
+			while (kz_stmt_step(s) == KZ_ROW)
+				;
+			return rc;
+		}
+		if (rc == 0)
+			cnt++;
+	}
+	kz_error_clear();
+	if (count)
+		*count = cnt;
+	return rc < 0 ? rc : 0;
 }
 
 json_t *

@@ -66,6 +66,48 @@ int kz_incident_relate(
 int kz_incident_related(
     char (**tickets)[32], size_t *n, struct kz_store *st, int64_t id);
 
+/*
+ * Finds the stored indicator with this value (canonicalised first; type
+ * may be KZ_IOC_NTYPES to detect it). KZ_ENOTFOUND naming the value.
+ */
+int kz_indicator_get(struct kz_indicator *out, struct kz_store *st,
+    enum kz_ioc_type type, const char *value);
+
+struct kz_indicator_filter {
+	int type;           /* enum kz_ioc_type, or -1 for all */
+	const char *tag;    /* one tag the indicator must carry */
+	const char *source; /* exact source */
+	const char *text;   /* substring of the value */
+	int active_only;    /* valid_until unset or in the future */
+	int64_t limit;      /* 0: 100 */
+	int64_t offset;
+};
+
+/* Indicators matching f, newest last_seen first; *total ignores limit. */
+int kz_indicator_list(struct kz_indicator **out, size_t *n, int64_t *total,
+    struct kz_store *st, const struct kz_indicator_filter *f);
+
+/*
+ * Ends validity: of one indicator (id > 0), or of every one last seen
+ * before `before` (id 0). *count receives how many changed.
+ */
+int kz_indicator_expire(
+    int64_t *count, struct kz_store *st, int64_t id, int64_t before);
+
+/* Tickets of the incidents an indicator is linked to. Free with kz_free. */
+int kz_indicator_incidents(
+    char (**tickets)[32], size_t *n, struct kz_store *st, int64_t indicator_id);
+
+struct kz_ioc_table;
+
+/*
+ * Adds every indicator of the store that is still valid to table (for a
+ * sweep), with its source, tags and TLP. *count (may be NULL) receives
+ * how many.
+ */
+int kz_indicator_load_table(
+    struct kz_ioc_table *table, size_t *count, struct kz_store *st);
+
 json_t *kz_indicator_to_json(const struct kz_indicator *ioc);
 
 #endif
