@@ -97,10 +97,12 @@ kz_event_list(
 			break;
 		}
 	}
+	if (rc == KZ_ENOMEM) {
+		/* Stopped inside the rows: finish the statement. */
+		while (kz_stmt_step(s) == KZ_ROW)
+			;
+	}
 	if (rc < 0) {
-		if (rc != KZ_DONE)
-			while (kz_stmt_step(s) == KZ_ROW)
-				;
 		kz_event_list_free(ev, cnt);
 		return rc;
 	}

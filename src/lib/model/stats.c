@@ -50,9 +50,10 @@ select_kth(int64_t *v, size_t n, size_t k)
 }
 
 /*
- * Counts the incidents closed in the period and their median time to
- * close. The durations come from the covering index on (closed_at,
- * created_at) and the median is selected in linear time, not sorted.
+ * Counts the incidents closed in the period (not those rejected) and
+ * their median time to close. The durations come from the covering index on
+ * (closed_at, created_at) and the median is selected in linear time, not
+ * sorted.
  */
 static int
 median_close(struct kz_stats *out, struct kz_store *st)
@@ -65,7 +66,8 @@ median_close(struct kz_stats *out, struct kz_store *st)
 	out->median_close = -1;
 	if ((rc = kz_store_prepare(&s, st,
 		 "SELECT closed_at - created_at "
-		 "FROM incidents WHERE closed_at >= ? AND closed_at < ?")))
+		 "FROM incidents WHERE closed_at >= ? AND closed_at < ? "
+		 "AND status = 'closed'")))
 		return rc;
 	kz_stmt_bind_int(s, 1, out->from);
 	kz_stmt_bind_int(s, 2, out->to);

@@ -80,7 +80,8 @@ sq_prepare(struct kz_stmt **out, struct kz_store *base, const char *sql)
 	/* The pointer finds a literal fast; the text must match too, since
 	 * a caller's buffer can hold other SQL at the same address. */
 	for (i = 0; i < s->ncache; i++)
-		if (s->cache[i]->key == sql && strcmp(s->cache[i]->sql, sql) == 0)
+		if (s->cache[i]->key == sql &&
+		    strcmp(s->cache[i]->sql, sql) == 0)
 			goto found;
 	for (i = 0; i < s->ncache; i++)
 		if (strcmp(s->cache[i]->sql, sql) == 0)
@@ -401,6 +402,7 @@ sq_open(struct kz_store **out, const char *uri, unsigned flags)
 	} else if (!S_ISREG(sb.st_mode)) {
 		return kz_error_set(KZ_EIO, "database '%s' is not a file", uri);
 	}
+	pthread_once(&sqlite_once, sqlite_setup);
 	oflags |= (flags & KZ_STORE_READONLY) ?
 	    SQLITE_OPEN_READONLY :
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
@@ -433,8 +435,8 @@ sq_open(struct kz_store **out, const char *uri, unsigned flags)
 	 * at once: wait here as the busy timeout would.
 	 */
 	for (int waited = 0; !(flags & KZ_STORE_READONLY); waited += 10) {
-		rc = sqlite3_exec(s->db, "PRAGMA journal_mode=WAL", NULL, NULL,
-		    NULL);
+		rc = sqlite3_exec(
+		    s->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
 		if (rc == SQLITE_OK)
 			break;
 		if ((rc & 0xff) != SQLITE_BUSY || waited >= BUSY_TIMEOUT_MS) {

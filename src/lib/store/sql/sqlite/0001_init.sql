@@ -81,7 +81,7 @@ CREATE TABLE incidents (
 -- Covering indexes: statistics read only these, never the table.
 CREATE INDEX incidents_created ON incidents (created_at, category, status,
     coordinated);
-CREATE INDEX incidents_closed ON incidents (closed_at, created_at)
+CREATE INDEX incidents_closed ON incidents (closed_at, created_at, status)
     WHERE closed_at IS NOT NULL;
 CREATE INDEX incidents_status ON incidents (status, created_at);
 CREATE INDEX incidents_assignee ON incidents (assignee, created_at)

@@ -1,0 +1,373 @@
+/* SPDX-License-Identifier: MIT */
+/* Tests for the backend-neutral store: opening, transactions, statements. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/timeutil.h"
+#include "store/store.h"
+
+static struct kz_store *
+fresh(void)
+{
+	static int seq;
+	struct kz_store *st;
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/store-%d.db", tu_tmpdir(), ++seq);
+	if (kz_store_open(&st, path, 0) != 0)
+		fail_msg("open %s: %s", path, kz_error_message());
+	if (kz_store_exec(
+		st, "CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT, b BLOB)"))
+		fail_msg("create: %s", kz_error_message());
+	return st;
+}
+
+static int64_t
+count_rows(struct kz_store *st)
+{
+	struct kz_stmt *s;
+	int64_t n;
+
+	assert_int_equal(kz_store_prepare(&s, st, "SELECT count(*) FROM t"), 0);
+	assert_int_equal(kz_stmt_step(s), KZ_ROW);
+	n = kz_stmt_int(s, 0);
+	assert_int_equal(kz_stmt_step(s), KZ_DONE);
+	return n;
+}
+
+static int
+insert(struct kz_store *st, int64_t k, const char *v)
+{
+	struct kz_stmt *s;
+	int rc;
+
+	if ((rc = kz_store_prepare(
+		 &s, st, "INSERT INTO t (k, v) VALUES (?, ?)")))
+		return rc;
+	kz_stmt_bind_int(s, 1, k);
+	kz_stmt_bind_text(s, 2, v);
+	return kz_stmt_exec(s);
+}
+
+static void
+test_open_args(void **state)
+{
+	struct kz_store *st = (struct kz_store *)1;
+
+	(void)state;
+	assert_int_equal(kz_store_open(&st, NULL, 0), KZ_EINVAL);
+	assert_null(st);
+	assert_non_null(strstr(kz_error_message(), "no database given"));
+	assert_int_equal(kz_store_open(&st, "", 0), KZ_EINVAL);
+	assert_int_equal(
+	    kz_store_open(&st, "postgres://db.example/kizuki", 0), KZ_EINVAL);
+	assert_string_equal(kz_error_message(),
+	    "database 'postgres://db.example/kizuki': this build has no "
+	    "PostgreSQL backend yet");
+	assert_int_equal(
+	    kz_store_open(&st, "postgresql://db.example/kizuki", 0), KZ_EINVAL);
+	assert_null(st);
+	kz_store_close(NULL);
+}
+
+static void
+test_describe(void **state)
+{
+	struct kz_store *st = fresh();
+
+	(void)state;
+	assert_int_equal(kz_store_dialect(st), KZ_DIALECT_SQLITE);
+	assert_non_null(strstr(kz_store_uri(st), tu_tmpdir()));
+	assert_true(kz_store_schema_latest() >= 1);
+	assert_int_equal(kz_store_schema_version(st), kz_store_schema_latest());
+	kz_store_close(st);
+}
+
+static void
+test_commit_plain(void **state)
+{
+	struct kz_store *st = fresh();
+
+	(void)state;
+	assert_int_equal(kz_store_begin(st), 0);
+	assert_int_equal(insert(st, 1, "a"), 0);
+	assert_int_equal(kz_store_commit(st), 0);
+	assert_int_equal(count_rows(st), 1);
+	/* Outside a transaction, commit is an error and rollback nothing. */
+	assert_int_equal(kz_store_commit(st), KZ_EIO);
+	assert_string_equal(kz_error_message(), "commit without a transaction");
+	kz_store_rollback(st);
+	assert_int_equal(count_rows(st), 1);
+	kz_store_close(st);
+}
+
+static void
+test_nested_commit(void **state)
+{
+	struct kz_store *st = fresh();
+
+	(void)state;
+	assert_int_equal(kz_store_begin(st), 0);
+	assert_int_equal(insert(st, 1, "outer"), 0);
+	assert_int_equal(kz_store_begin(st), 0);
+	assert_int_equal(insert(st, 2, "inner"), 0);
+	assert_int_equal(kz_store_commit(st), 0);
+	assert_int_equal(kz_store_begin(st), 0);
+	assert_int_equal(insert(st, 3, "inner again"), 0);
+	assert_int_equal(kz_store_commit(st), 0);
+	assert_int_equal(kz_store_commit(st), 0);
+	assert_int_equal(count_rows(st), 3);
+	/* And the store is back at depth zero. */
+	assert_int_equal(kz_store_commit(st), KZ_EIO);
+	kz_store_close(st);
+}
+
+static void
+test_rollback_outer(void **state)
+{
+	struct kz_store *st = fresh();
+
+	(void)state;
+	assert_int_equal(kz_store_begin(st), 0);
+	assert_int_equal(insert(st, 1, "x"), 0);
+	kz_store_rollback(st);
+	assert_int_equal(count_rows(st), 0);
+	/* A new transaction starts clean. */
+	assert_int_equal(kz_store_begin(st), 0);
+	assert_int_equal(insert(st, 2, "y"), 0);
+	assert_int_equal(kz_store_commit(st), 0);
+	assert_int_equal(count_rows(st), 1);
+	kz_store_close(st);
+}
+
+static void
+test_rollback_inner(void **state)
+{
+	struct kz_store *st = fresh();
+
+	(void)state;
+	assert_int_equal(kz_store_begin(st), 0);
+	assert_int_equal(insert(st, 1, "outer"), 0);
+	assert_int_equal(kz_store_begin(st), 0);
+	assert_int_equal(insert(st, 2, "inner"), 0);
+	kz_store_rollback(st);
+	assert_int_equal(kz_store_commit(st), KZ_EIO);
+	assert_string_equal(kz_error_message(), "transaction was rolled back");
+	assert_int_equal(count_rows(st), 0);
+	/* The failure does not stick to the next transaction. */
+	assert_int_equal(kz_store_begin(st), 0);
+	assert_int_equal(insert(st, 3, "later"), 0);
+	assert_int_equal(kz_store_commit(st), 0);
+	assert_int_equal(count_rows(st), 1);
+	kz_store_close(st);
+}
+
+static void
+test_rollback_deep(void **state)
+{
+	struct kz_store *st = fresh();
+
+	(void)state;
+	assert_int_equal(kz_store_begin(st), 0);
+	assert_int_equal(kz_store_begin(st), 0);
+	assert_int_equal(kz_store_begin(st), 0);
+	assert_int_equal(insert(st, 1, "deep"), 0);
+	kz_store_rollback(st);
+	/* Each level that is still open fails to commit. */
+	assert_int_equal(kz_store_commit(st), KZ_EIO);
+	assert_int_equal(kz_store_commit(st), KZ_EIO);
+	assert_int_equal(count_rows(st), 0);
+	assert_int_equal(kz_store_commit(st), KZ_EIO);
+	assert_string_equal(kz_error_message(), "commit without a transaction");
+	kz_store_close(st);
+}
+
+static void
+test_rollback_then_outer_writes(void **state)
+{
+	struct kz_store *st = fresh();
+
+	(void)state;
+	/*
+	 * An inner operation fails and rolls back; its caller carries on
+	 * writing before it learns, at its own commit, that the whole
+	 * transaction is gone. Those later writes must not reach the
+	 * database either.
+	 */
+	assert_int_equal(kz_store_begin(st), 0);
+	assert_int_equal(insert(st, 1, "before"), 0);
+	assert_int_equal(kz_store_begin(st), 0);
+	kz_store_rollback(st);
+	assert_int_equal(insert(st, 2, "after"), 0);
+	assert_int_equal(kz_store_begin(st), 0);
+	assert_int_equal(insert(st, 3, "nested after"), 0);
+	assert_int_equal(kz_store_commit(st), KZ_EIO);
+	assert_int_equal(kz_store_commit(st), KZ_EIO);
+	assert_int_equal(count_rows(st), 0);
+	/* Likewise when the outermost level rolls back instead. */
+	assert_int_equal(kz_store_begin(st), 0);
+	assert_int_equal(kz_store_begin(st), 0);
+	kz_store_rollback(st);
+	assert_int_equal(insert(st, 4, "after"), 0);
+	kz_store_rollback(st);
+	assert_int_equal(count_rows(st), 0);
+	/* The store works normally afterwards. */
+	assert_int_equal(kz_store_begin(st), 0);
+	assert_int_equal(insert(st, 5, "ok"), 0);
+	assert_int_equal(kz_store_commit(st), 0);
+	assert_int_equal(count_rows(st), 1);
+	kz_store_close(st);
+}
+
+static void
+test_bind_and_columns(void **state)
+{
+	struct kz_store *st = fresh();
+	static const char bin[] = { 'a', 0, 'b', (char)0xff };
+	struct kz_stmt *s;
+	const void *p;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(kz_store_prepare(&s, st,
+			     "INSERT INTO t (k, v, b) VALUES (?, ?, ?)"),
+	    0);
+	assert_int_equal(kz_stmt_bind_int(s, 1, INT64_MAX), 0);
+	assert_int_equal(kz_stmt_bind_textn(s, 2, "abcdef", 3), 0);
+	assert_int_equal(kz_stmt_bind_blob(s, 3, bin, sizeof(bin)), 0);
+	assert_int_equal(kz_stmt_exec(s), 0);
+	assert_int_equal(kz_store_changes(st), 1);
+	assert_int_equal(kz_store_prepare(&s, st,
+			     "INSERT INTO t (k, v, b) VALUES (?, ?, ?)"),
+	    0);
+	assert_int_equal(kz_stmt_bind_int(s, 1, INT64_MIN), 0);
+	assert_int_equal(kz_stmt_bind_text(s, 2, NULL), 0);
+	assert_int_equal(kz_stmt_bind_blob(s, 3, NULL, 0), 0);
+	assert_int_equal(kz_stmt_exec(s), 0);
+	assert_int_equal(kz_store_prepare(&s, st,
+			     "INSERT INTO t (k, v, b) VALUES (?, ?, ?)"),
+	    0);
+	assert_int_equal(kz_stmt_bind_int(s, 1, 0), 0);
+	assert_int_equal(kz_stmt_bind_text(s, 2, "日本語"), 0);
+	assert_int_equal(kz_stmt_bind_null(s, 3), 0);
+	assert_int_equal(kz_stmt_exec(s), 0);
+
+	assert_int_equal(
+	    kz_store_prepare(&s, st, "SELECT k, v, b FROM t ORDER BY k"), 0);
+	assert_int_equal(kz_stmt_step(s), KZ_ROW);
+	assert_true(kz_stmt_int(s, 0) == INT64_MIN);
+	assert_true(kz_stmt_isnull(s, 1));
+	assert_null(kz_stmt_text(s, 1));
+	/* An empty blob is a value, not NULL. */
+	assert_false(kz_stmt_isnull(s, 2));
+	kz_stmt_blob(s, 2, &len);
+	assert_int_equal(len, 0);
+	assert_int_equal(kz_stmt_step(s), KZ_ROW);
+	assert_int_equal(kz_stmt_int(s, 0), 0);
+	assert_string_equal(kz_stmt_text(s, 1), "日本語");
+	assert_true(kz_stmt_isnull(s, 2));
+	assert_int_equal(kz_stmt_step(s), KZ_ROW);
+	assert_true(kz_stmt_int(s, 0) == INT64_MAX);
+	assert_string_equal(kz_stmt_text(s, 1), "abc");
+	p = kz_stmt_blob(s, 2, &len);
+	assert_int_equal(len, sizeof(bin));
+	assert_memory_equal(p, bin, sizeof(bin));
+	assert_int_equal(kz_stmt_step(s), KZ_DONE);
+	/* A finished statement runs again from the start. */
+	assert_int_equal(kz_stmt_step(s), KZ_ROW);
+	assert_true(kz_stmt_int(s, 0) == INT64_MIN);
+	kz_store_close(st);
+}
+
+static void
+test_binding_errors(void **state)
+{
+	struct kz_store *st = fresh();
+	struct kz_stmt *s;
+
+	(void)state;
+	assert_int_equal(kz_store_prepare(&s, st, "SELECT ?"), 0);
+	assert_int_equal(kz_stmt_bind_int(s, 2, 1), KZ_EIO);
+	assert_non_null(strstr(kz_error_message(), "binding a value"));
+	assert_int_equal(kz_stmt_bind_text(s, 0, "x"), KZ_EIO);
+	kz_store_close(st);
+}
+
+static void
+test_changes(void **state)
+{
+	struct kz_store *st = fresh();
+	struct kz_stmt *s;
+
+	(void)state;
+	for (int i = 1; i <= 5; i++)
+		assert_int_equal(insert(st, i, i % 2 ? "odd" : "even"), 0);
+	assert_int_equal(
+	    kz_store_prepare(&s, st, "UPDATE t SET v = 'x' WHERE v = ?"), 0);
+	kz_stmt_bind_text(s, 1, "odd");
+	assert_int_equal(kz_stmt_exec(s), 0);
+	assert_int_equal(kz_store_changes(st), 3);
+	assert_int_equal(
+	    kz_store_prepare(&s, st, "UPDATE t SET v = 'x' WHERE v = ?"), 0);
+	kz_stmt_bind_text(s, 1, "nothing");
+	assert_int_equal(kz_stmt_exec(s), 0);
+	assert_int_equal(kz_store_changes(st), 0);
+	/* A statement that returns rows also counts as executed. */
+	assert_int_equal(
+	    kz_store_prepare(&s, st, "DELETE FROM t WHERE k > 3 RETURNING k"),
+	    0);
+	assert_int_equal(kz_stmt_exec(s), 0);
+	while (kz_stmt_step(s) == KZ_ROW)
+		;
+	assert_int_equal(count_rows(st), 3);
+	kz_store_close(st);
+}
+
+static void
+test_errors(void **state)
+{
+	struct kz_store *st = fresh();
+	struct kz_stmt *s = NULL;
+
+	(void)state;
+	assert_int_equal(kz_store_prepare(&s, st, "SELEKT 1"), KZ_EIO);
+	assert_non_null(strstr(kz_error_message(), "preparing a statement"));
+	assert_int_equal(
+	    kz_store_prepare(&s, st, "SELECT * FROM nosuch"), KZ_EIO);
+	assert_non_null(strstr(kz_error_message(), "no such table: nosuch"));
+	assert_int_equal(kz_store_exec(st, "DROP TABLE nosuch"), KZ_EIO);
+	assert_non_null(strstr(kz_error_message(), "nosuch"));
+	/* Constraints: a duplicate key is "exists". */
+	assert_int_equal(insert(st, 1, "a"), 0);
+	assert_int_equal(insert(st, 1, "b"), KZ_EEXISTS);
+	assert_non_null(strstr(kz_error_message(), "UNIQUE"));
+	/* The failed statement was reset and can run again. */
+	assert_int_equal(insert(st, 2, "b"), 0);
+	assert_int_equal(count_rows(st), 2);
+	kz_store_close(st);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_open_args),
+		cmocka_unit_test(test_describe),
+		cmocka_unit_test(test_commit_plain),
+		cmocka_unit_test(test_nested_commit),
+		cmocka_unit_test(test_rollback_outer),
+		cmocka_unit_test(test_rollback_inner),
+		cmocka_unit_test(test_rollback_deep),
+		cmocka_unit_test(test_rollback_then_outer_writes),
+		cmocka_unit_test(test_bind_and_columns),
+		cmocka_unit_test(test_binding_errors),
+		cmocka_unit_test(test_changes),
+		cmocka_unit_test(test_errors),
+	};
+
+	kz_time_set_fixed(1782864000);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
