@@ -12,10 +12,11 @@
 
 enum kz_error_code {
 	KZ_OK = 0,
-	KZ_EINVAL = -1,    /* bad input from the caller or the outside */
+	KZ_EINVAL =
+	    -1, /* bad input from the caller or the outside, too large too */
 	KZ_ENOTFOUND = -2, /* no such ticket, org, user ... */
 	KZ_EEXISTS = -3,   /* unique thing already present */
-	KZ_ENOMEM = -4,    /* allocation failed or a size cap was met */
+	KZ_ENOMEM = -4,    /* allocation failed or an internal cap was met */
 	KZ_EIO = -5,       /* file, database or network failure */
 	KZ_ECONFLICT = -6, /* state does not allow it (state machine) */
 	KZ_EPERM = -7,     /* the role or TLP does not allow it */

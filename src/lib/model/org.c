@@ -567,6 +567,32 @@ kz_org_list_free(struct kz_org *orgs, size_t n)
 	kz_free(orgs);
 }
 
+/* Copies the list entries of src into dst (scalars are not copied). */
+static int
+copy_lists(struct kz_org *dst, const struct kz_org *src)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < src->contacts.n; i++)
+		if ((rc = kz_strlist_add(&dst->contacts, src->contacts.v[i])))
+			return rc;
+	for (i = 0; i < src->netblocks.n; i++)
+		if ((rc = kz_strlist_add(&dst->netblocks, src->netblocks.v[i])))
+			return rc;
+	for (i = 0; i < src->domains.n; i++)
+		if ((rc = kz_strlist_add(&dst->domains, src->domains.v[i])))
+			return rc;
+	if (src->nasns) {
+		dst->asns = kz_malloc(src->nasns * sizeof(*dst->asns));
+		if (!dst->asns)
+			return kz_error_set(KZ_ENOMEM, "out of memory");
+		memcpy(dst->asns, src->asns, src->nasns * sizeof(*dst->asns));
+		dst->nasns = src->nasns;
+	}
+	return 0;
+}
+
 int
 kz_org_update(struct kz_store *st, const char *name, const struct kz_org *set,
     unsigned mask, const struct kz_org *add, const struct kz_org *del)
@@ -580,19 +606,14 @@ kz_org_update(struct kz_store *st, const char *name, const struct kz_org *set,
 	kz_org_init(&a2);
 	kz_org_init(&d2);
 	s2 = *set;
-	s2.country = set->country ? kz_strdup(set->country) : NULL;
-	if ((rc = check_scalars(&s2, mask)))
+	s2.country = NULL;
+	if (set->country && !(s2.country = kz_strdup(set->country))) {
+		rc = kz_error_set(KZ_ENOMEM, "out of memory");
 		goto out;
-	a2.contacts = add->contacts;
-	a2.netblocks = add->netblocks;
-	a2.domains = add->domains;
-	a2.asns = add->asns;
-	a2.nasns = add->nasns;
-	d2.contacts = del->contacts;
-	d2.netblocks = del->netblocks;
-	d2.domains = del->domains;
-	d2.asns = del->asns;
-	d2.nasns = del->nasns;
+	}
+	if ((rc = check_scalars(&s2, mask)) || (rc = copy_lists(&a2, add)) ||
+	    (rc = copy_lists(&d2, del)))
+		goto out;
 	if ((rc = canon_lists(&a2)) || (rc = canon_lists(&d2)))
 		goto out;
 	if ((rc = kz_store_begin(st)))
@@ -626,8 +647,8 @@ kz_org_update(struct kz_store *st, const char *name, const struct kz_org *set,
 fail:
 	kz_store_rollback(st);
 out:
-	/* The lists were borrowed from add and del; canon_lists rewrote
-	 * their entries in place, which the callers own. */
+	kz_org_release(&a2);
+	kz_org_release(&d2);
 	kz_free(s2.country);
 	kz_org_free(cur);
 	return rc;
