@@ -153,8 +153,9 @@ main(int argc, char **argv)
 			}
 			t[i] = now_ms() - a;
 		}
-		snprintf(what, sizeof(what), "stats --period %s [%lld incidents]",
-		    periods[p], (long long)s.incidents);
+		snprintf(what, sizeof(what),
+		    "stats --period %s [%lld incidents]", periods[p],
+		    (long long)s.incidents);
 		report(what, t, 10);
 	}
 	{

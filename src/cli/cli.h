@@ -105,6 +105,7 @@ int cli_dispatch(struct cli *cli, const char *cmd, const struct cli_verb *verbs,
 
 /* The commands. */
 int cmd_init(struct cli *cli, int argc, char **argv);
+int cmd_extract(struct cli *cli, int argc, char **argv);
 int cmd_incident(struct cli *cli, int argc, char **argv);
 int cmd_indicator(struct cli *cli, int argc, char **argv);
 int cmd_incident_import(struct cli *cli, int argc, char **argv);

@@ -15,7 +15,6 @@
 #include "extract/extract.h"
 #include "format/mail.h"
 
-int cmd_extract(struct cli *cli, int argc, char **argv);
 
 enum { OPT_CLASSIFY = OPT_FIRST_CMD, OPT_RULES, OPT_ALL, OPT_TEXT };
 

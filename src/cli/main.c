@@ -33,6 +33,7 @@ static const struct kz_cmd commands[] = {
 	{ "init",     cmd_init,     KZ_NEED_DB, N_("create or upgrade the database") },
 	{ "incident", cmd_incident, KZ_NEED_DB, N_("open, list, update and close incidents") },
 	{ "report",   cmd_report,   KZ_NEED_DB, N_("take in reports: mail, text, JSON, Maildir, mbox") },
+	{ "extract",  cmd_extract,  0,          N_("extract indicators from text or mail") },
 	{ "indicator", cmd_indicator, KZ_NEED_DB, N_("store, import, list and expire indicators") },
 	{ "org",      cmd_org,      KZ_NEED_DB, N_("manage organisations and their contacts") },
 	{ "stats",    cmd_stats,    KZ_NEED_DB, N_("statistics for a period") },

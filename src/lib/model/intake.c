@@ -23,11 +23,12 @@
 #include "model/indicator.h"
 #include "model/report.h"
 
-#define TITLE_MAX       200
-#define DESCRIPTION_MAX (64u << 10)
-#define LINK_MAX        10000 /* indicators linked from one report */
-#define RELATED_MAX     20    /* related incidents linked from one report */
-#define DEFAULT_WINDOW  (7 * 86400)
+#define TITLE_MAX           200
+#define DESCRIPTION_MAX     (64u << 10)
+#define LINK_MAX            10000 /* indicators linked from one report */
+#define RELATED_MAX         20    /* related incidents linked from one report */
+#define TEXT_ATTACHMENT_MAX (4u << 20) /* text read from one attachment */
+#define DEFAULT_WINDOW      (7 * 86400)
 
 const char *const kz_intake_format_names[] = { "auto", "eml", "text", "json",
 	NULL };
@@ -131,11 +132,23 @@ add_mail_text(struct parsed *p, const struct kz_mail *m)
 		kz_buf_addc(&p->text, '\n');
 		kz_buf_adds(&p->text, m->html_text);
 	}
-	for (size_t i = 0; i < m->n_attachments; i++)
-		if (m->attachments[i].filename) {
+	for (size_t i = 0; i < m->n_attachments; i++) {
+		const struct kz_mail_attachment *a = &m->attachments[i];
+
+		if (a->filename) {
 			kz_buf_addc(&p->text, '\n');
-			kz_buf_adds(&p->text, m->attachments[i].filename);
+			kz_buf_adds(&p->text, a->filename);
 		}
+		/* Text attachments (an X-ARF report, a log excerpt) hold
+		 * indicators too. */
+		if (a->data && a->detected &&
+		    strcmp(a->detected, "text") == 0) {
+			kz_buf_addc(&p->text, '\n');
+			kz_utf8_sanitize(&p->text, (const char *)a->data,
+			    kz_utf8_cut((const char *)a->data, a->size,
+				TEXT_ATTACHMENT_MAX));
+		}
+	}
 	for (size_t i = 0; i < m->n_messages; i++) {
 		kz_buf_addc(&p->text, '\n');
 		add_mail_text(p, m->messages[i]);
@@ -145,10 +158,11 @@ add_mail_text(struct parsed *p, const struct kz_mail *m)
 static int
 parse_mail(struct parsed *p, const char *raw, size_t len, json_t *warnings)
 {
+	struct kz_mail_limits lim = { .flags = KZ_MAIL_KEEP_DATA };
 	const struct kz_mail *m;
 	int rc;
 
-	if ((rc = kz_mail_parse(&p->mail, raw, len, NULL)))
+	if ((rc = kz_mail_parse(&p->mail, raw, len, &lim)))
 		return rc;
 	m = p->mail;
 	p->subject = m->subject;

@@ -1,0 +1,583 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Longest-prefix match by flattening nested prefixes into disjoint
+ * intervals, each carrying the id of the most specific prefix covering it.
+ * IPv4 adds a 64K-entry index on the top 16 bits so a lookup is one index
+ * read and a short binary search; measured faster than a trie at 1M.
+ */
+#include "match/ipset.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+
+typedef unsigned __int128 u128;
+
+/* Prefixes as added; v4 kept in 16 bytes, v6 in 32. */
+struct pfx4 {
+	uint32_t start;
+	uint32_t id;
+	uint32_t seq; /* order of addition, to keep the first on ties */
+	uint8_t plen;
+};
+
+struct pfx6 {
+	u128 start;
+	uint32_t id;
+	uint32_t seq;
+	uint8_t plen;
+};
+
+struct iv4 {
+	uint32_t start;
+	uint32_t end;
+	uint32_t id;
+};
+
+struct iv6 {
+	u128 start;
+	u128 end;
+	uint32_t id;
+};
+
+struct plist {
+	void *v;
+	size_t n;
+	size_t cap;
+	int v6;
+};
+
+struct kz_ipset {
+	struct plist p4, p6;
+	uint32_t seq;
+	struct iv4 *iv4;
+	size_t n4;
+	uint32_t *idx4; /* 65537 entries: first interval starting >= hi<<16 */
+	uint64_t
+	    cover16[1024]; /* bit h: some interval meets h<<16 .. +0xffff */
+	struct iv6 *iv6;
+	size_t n6;
+};
+
+int
+kz_ipset_new(struct kz_ipset **out)
+{
+	*out = kz_calloc(1, sizeof(**out));
+	if (!*out)
+		return kz_error_set(KZ_ENOMEM, "out of memory");
+	(*out)->p6.v6 = 1;
+	return 0;
+}
+
+void
+kz_ipset_free(struct kz_ipset *s)
+{
+	if (!s)
+		return;
+	kz_free(s->p4.v);
+	kz_free(s->p6.v);
+	kz_free(s->iv4);
+	kz_free(s->idx4);
+	kz_free(s->iv6);
+	kz_free(s);
+}
+
+static size_t
+esize(const struct plist *l)
+{
+	return l->v6 ? sizeof(struct pfx6) : sizeof(struct pfx4);
+}
+
+static int
+plist_push(struct plist *l, const void *p)
+{
+	if (l->n == l->cap) {
+		size_t ncap = l->cap ? l->cap * 2 : 256;
+		void *nv = kz_realloc(l->v, ncap * esize(l));
+
+		if (!nv)
+			return kz_error_set(KZ_ENOMEM, "out of memory");
+		l->v = nv;
+		l->cap = ncap;
+	}
+	memcpy((char *)l->v + l->n * esize(l), p, esize(l));
+	l->n++;
+	return 0;
+}
+
+static u128
+host_mask(unsigned plen, unsigned bits)
+{
+	if (plen >= bits)
+		return 0;
+	if (bits - plen == 128)
+		return ~(u128)0;
+	return (((u128)1) << (bits - plen)) - 1;
+}
+
+int
+kz_ipset_add4(struct kz_ipset *s, uint32_t addr, unsigned plen, uint32_t id)
+{
+	struct pfx4 p;
+
+	if (plen > 32)
+		return kz_error_set(KZ_EINVAL,
+		    "prefix length '%u' is out of range (0 to 32)", plen);
+	p.start = (uint32_t)((u128)addr & ~host_mask(plen, 32));
+	p.id = id;
+	p.seq = s->seq++;
+	p.plen = (uint8_t)plen;
+	return plist_push(&s->p4, &p);
+}
+
+static u128
+load128(const uint8_t a[16])
+{
+	u128 v = 0;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		v = (v << 8) | a[i];
+	return v;
+}
+
+int
+kz_ipset_add6(
+    struct kz_ipset *s, const uint8_t addr[16], unsigned plen, uint32_t id)
+{
+	struct pfx6 p;
+
+	if (plen > 128)
+		return kz_error_set(KZ_EINVAL,
+		    "prefix length '%u' is out of range (0 to 128)", plen);
+	memset(&p, 0, sizeof(p));
+	p.start = load128(addr) & ~host_mask(plen, 128);
+	p.id = id;
+	p.seq = s->seq++;
+	p.plen = (uint8_t)plen;
+	return plist_push(&s->p6, &p);
+}
+
+int
+kz_ip_parse4(uint32_t *out, const char *s, size_t len)
+{
+	uint32_t v = 0;
+	unsigned part = 0, digits = 0, dots = 0;
+	size_t i;
+
+	if (len < 7 || len > 15)
+		return -1;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= '0' && c <= '9') {
+			if (digits == 1 && part == 0)
+				return -1; /* leading zero */
+			part = part * 10 + (c - '0');
+			if (part > 255 || ++digits > 3)
+				return -1;
+		} else if (c == '.') {
+			if (!digits || ++dots > 3)
+				return -1;
+			v = (v << 8) | part;
+			part = 0;
+			digits = 0;
+		} else {
+			return -1;
+		}
+	}
+	if (dots != 3 || !digits)
+		return -1;
+	*out = (v << 8) | part;
+	return 0;
+}
+
+int
+kz_ip_parse6(uint8_t out[16], const char *s, size_t len)
+{
+	char tmp[64];
+	size_t i;
+	int colons = 0;
+
+	if (len < 2 || len > 45)
+		return -1;
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (c == ':')
+			colons++;
+		else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+			     (c >= 'A' && c <= 'F') || c == '.'))
+			return -1;
+	}
+	if (colons < 2)
+		return -1;
+	memcpy(tmp, s, len);
+	tmp[len] = '\0';
+	return inet_pton(AF_INET6, tmp, out) == 1 ? 0 : -1;
+}
+
+int
+kz_ip_parse_prefix(int *family, uint8_t addr[16], unsigned *plen,
+    int *host_bits, const char *s, size_t len)
+{
+	const char *slash = memchr(s, '/', len);
+	size_t alen = slash ? (size_t)(slash - s) : len;
+	unsigned bits, pl;
+	uint32_t a4;
+	u128 v, hm;
+
+	if (kz_ip_parse4(&a4, s, alen) == 0) {
+		uint32_t a = htonl(a4);
+
+		memcpy(addr, &a, 4);
+		memset(addr + 4, 0, 12);
+		*family = 4;
+		bits = 32;
+	} else if (kz_ip_parse6(addr, s, alen) == 0) {
+		*family = 6;
+		bits = 128;
+	} else {
+		return -1;
+	}
+	pl = bits;
+	if (slash) {
+		const char *p = slash + 1, *e = s + len;
+
+		if (p == e || e - p > 3)
+			return -1;
+		pl = 0;
+		for (; p < e; p++) {
+			if (*p < '0' || *p > '9')
+				return -1;
+			pl = pl * 10 + (unsigned)(*p - '0');
+		}
+		if (pl > bits || (slash[1] == '0' && len - alen > 2))
+			return -1;
+	}
+	*plen = pl;
+	if (bits == 32) {
+		uint32_t a;
+
+		memcpy(&a, addr, 4);
+		v = ntohl(a);
+	} else {
+		v = load128(addr);
+	}
+	hm = host_mask(pl, bits);
+	*host_bits = (v & hm) != 0;
+	return 0;
+}
+
+int
+kz_ipset_add_str(struct kz_ipset *s, const char *text, size_t len, uint32_t id)
+{
+	uint8_t a[16];
+	unsigned plen;
+	int fam, hb;
+
+	if (kz_ip_parse_prefix(&fam, a, &plen, &hb, text, len) < 0) {
+		char tmp[64];
+
+		snprintf(
+		    tmp, sizeof(tmp), "%.*s", (int)(len > 60 ? 60 : len), text);
+		return kz_error_set(
+		    KZ_EINVAL, "'%s' is not an IP address or CIDR block", tmp);
+	}
+	if (fam == 4) {
+		uint32_t v;
+
+		memcpy(&v, a, 4);
+		return kz_ipset_add4(s, ntohl(v), plen, id);
+	}
+	return kz_ipset_add6(s, a, plen, id);
+}
+
+static int
+cmp_pfx4(const void *a, const void *b)
+{
+	const struct pfx4 *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if (x->plen != y->plen)
+		return x->plen < y->plen ? -1 : 1; /* wider first */
+	return x->seq < y->seq ? -1 : (x->seq > y->seq);
+}
+
+static int
+cmp_pfx6(const void *a, const void *b)
+{
+	const struct pfx6 *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if (x->plen != y->plen)
+		return x->plen < y->plen ? -1 : 1;
+	return x->seq < y->seq ? -1 : (x->seq > y->seq);
+}
+
+/* One prefix of either list, widened. */
+struct pview {
+	u128 start, end;
+	uint32_t id;
+	unsigned plen;
+};
+
+static void
+pget(const struct plist *l, size_t i, struct pview *o)
+{
+	if (l->v6) {
+		const struct pfx6 *p = (const struct pfx6 *)l->v + i;
+
+		o->start = p->start;
+		o->end = p->start | host_mask(p->plen, 128);
+		o->id = p->id;
+		o->plen = p->plen;
+	} else {
+		const struct pfx4 *p = (const struct pfx4 *)l->v + i;
+
+		o->start = p->start;
+		o->end = p->start | host_mask(p->plen, 32);
+		o->id = p->id;
+		o->plen = p->plen;
+	}
+}
+
+/* Output intervals, straight into the family's final array. */
+struct ivout {
+	int v6;
+	struct iv4 *a4;
+	struct iv6 *a6;
+	size_t n, cap;
+	u128 last_end;
+	uint32_t last_id;
+};
+
+static int
+emit(struct ivout *o, u128 a, u128 b, uint32_t id)
+{
+	if (o->n && o->last_id == id && o->last_end + 1 == a) {
+		/* adjacent, same id: merge */
+		if (o->v6)
+			o->a6[o->n - 1].end = b;
+		else
+			o->a4[o->n - 1].end = (uint32_t)b;
+		o->last_end = b;
+		return 0;
+	}
+	if (o->n == o->cap) {
+		size_t ncap = o->cap ? o->cap * 2 : 256;
+		void *nv;
+
+		if (o->v6)
+			nv = kz_realloc(o->a6, ncap * sizeof(struct iv6));
+		else
+			nv = kz_realloc(o->a4, ncap * sizeof(struct iv4));
+		if (!nv)
+			return kz_error_set(KZ_ENOMEM, "out of memory");
+		if (o->v6)
+			o->a6 = nv;
+		else
+			o->a4 = nv;
+		o->cap = ncap;
+	}
+	if (o->v6) {
+		o->a6[o->n].start = a;
+		o->a6[o->n].end = b;
+		o->a6[o->n].id = id;
+	} else {
+		o->a4[o->n].start = (uint32_t)a;
+		o->a4[o->n].end = (uint32_t)b;
+		o->a4[o->n].id = id;
+	}
+	o->last_end = b;
+	o->last_id = id;
+	o->n++;
+	return 0;
+}
+
+/*
+ * Sorted prefixes either nest or are disjoint. A stack of the open ones
+ * gives, between two boundaries, the innermost (longest) prefix.
+ */
+static int
+flatten(struct plist *l, struct ivout *o,
+    void (*dup)(void *ctx, uint32_t kept, uint32_t other), void *ctx)
+{
+	struct pview stack[130], p, q;
+	size_t sp = 0, i, w = 0, es = esize(l);
+	u128 cur = 0;
+	int done = 0, rc = 0;
+
+	if (!l->n)
+		return 0;
+	qsort(l->v, l->n, es, l->v6 ? cmp_pfx6 : cmp_pfx4);
+	/* Drop repeated prefixes, keeping the first added. */
+	for (i = 0; i < l->n; i++) {
+		pget(l, i, &p);
+		if (w) {
+			pget(l, w - 1, &q);
+			if (q.start == p.start && q.plen == p.plen) {
+				if (dup)
+					dup(ctx, q.id, p.id);
+				continue;
+			}
+		}
+		if (w != i)
+			memcpy(
+			    (char *)l->v + w * es, (char *)l->v + i * es, es);
+		w++;
+	}
+	l->n = w;
+	for (i = 0; i <= l->n && !rc; i++) {
+		int last = i == l->n;
+
+		if (!last)
+			pget(l, i, &p);
+		while (sp && (last || stack[sp - 1].end < p.start)) {
+			struct pview *t = &stack[--sp];
+
+			if (!done && cur <= t->end)
+				rc = emit(o, cur, t->end, t->id);
+			if (rc)
+				break;
+			if (t->end == ~(u128)0)
+				done = 1;
+			else if (!done && cur <= t->end)
+				cur = t->end + 1;
+		}
+		if (last || rc)
+			break;
+		if (sp && cur < p.start)
+			rc = emit(o, cur, p.start - 1, stack[sp - 1].id);
+		cur = p.start;
+		done = 0;
+		stack[sp++] = p;
+	}
+	return rc;
+}
+
+int
+kz_ipset_build(struct kz_ipset *s,
+    void (*dup)(void *ctx, uint32_t kept, uint32_t other), void *ctx)
+{
+	struct ivout o4 = { 0 }, o6 = { 0 };
+	size_t i, j;
+	int rc;
+
+	kz_free(s->iv4);
+	kz_free(s->idx4);
+	kz_free(s->iv6);
+	s->iv4 = NULL;
+	s->idx4 = NULL;
+	s->iv6 = NULL;
+	s->n4 = s->n6 = 0;
+	o6.v6 = 1;
+	rc = flatten(&s->p4, &o4, dup, ctx);
+	if (!rc)
+		rc = flatten(&s->p6, &o6, dup, ctx);
+	if (!rc) {
+		s->idx4 = kz_malloc(65537 * sizeof(uint32_t));
+		if (!s->idx4)
+			rc = kz_error_set(KZ_ENOMEM, "out of memory");
+	}
+	if (rc) {
+		kz_free(o4.a4);
+		kz_free(o6.a6);
+		kz_free(s->idx4);
+		s->idx4 = NULL;
+		return rc;
+	}
+	s->iv4 = o4.a4;
+	s->n4 = o4.n;
+	s->iv6 = o6.a6;
+	s->n6 = o6.n;
+	memset(s->cover16, 0, sizeof(s->cover16));
+	for (i = 0; i < s->n4; i++) {
+		for (j = s->iv4[i].start >> 16; j <= (s->iv4[i].end >> 16); j++)
+			s->cover16[j >> 6] |= 1ULL << (j & 63);
+	}
+	for (i = 0, j = 0; i <= 65536; i++) {
+		uint64_t lo = (uint64_t)i << 16;
+
+		while (j < s->n4 && s->iv4[j].start < lo)
+			j++;
+		s->idx4[i] = (uint32_t)j;
+	}
+	return 0;
+}
+
+uint32_t
+kz_ipset_lookup4(const struct kz_ipset *s, uint32_t addr)
+{
+	size_t lo, hi, h = addr >> 16;
+
+	if (!s->n4 || !s->idx4 || !(s->cover16[h >> 6] >> (h & 63) & 1))
+		return KZ_IPSET_NONE;
+	/* The answer is the last interval starting at or before addr. */
+	lo = s->idx4[h];
+	hi = s->idx4[h + 1];
+	if (lo)
+		lo--;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->iv4[mid].start <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return KZ_IPSET_NONE;
+	lo--;
+	if (s->iv4[lo].start <= addr && addr <= s->iv4[lo].end)
+		return s->iv4[lo].id;
+	return KZ_IPSET_NONE;
+}
+
+uint32_t
+kz_ipset_lookup6(const struct kz_ipset *s, const uint8_t addr[16])
+{
+	u128 a = load128(addr);
+	size_t lo = 0, hi = s->n6;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->iv6[mid].start <= a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return KZ_IPSET_NONE;
+	lo--;
+	if (a <= s->iv6[lo].end)
+		return s->iv6[lo].id;
+	return KZ_IPSET_NONE;
+}
+
+size_t
+kz_ipset_count(const struct kz_ipset *s)
+{
+	return s->p4.n + s->p6.n;
+}
+
+size_t
+kz_ipset_intervals(const struct kz_ipset *s)
+{
+	return s->n4 + s->n6;
+}
+
+size_t
+kz_ipset_memory(const struct kz_ipset *s)
+{
+	return sizeof(*s) + s->p4.cap * sizeof(struct pfx4) +
+	    s->p6.cap * sizeof(struct pfx6) + s->n4 * sizeof(struct iv4) +
+	    (s->idx4 ? 65537 * 4 : 0) + s->n6 * sizeof(struct iv6);
+}
