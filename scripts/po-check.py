@@ -32,6 +32,8 @@ def msgids():
     for path in sources():
         with open(path, encoding='utf-8') as f:
             text = f.read()
+        # Strings inside macros continue over lines ending in a backslash.
+        text = re.sub(r'\\\n', ' \n', text)
         for m in CALL.finditer(text):
             s = ''.join(unescape(x) for x in LIT.findall(m.group(1)))
             if s.strip():

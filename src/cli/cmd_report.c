@@ -33,7 +33,7 @@ enum {
 };
 
 static const char *const actions[] = { N_("opened"), N_("joined by ticket"),
-	N_("joined as a repeat") };
+	N_("joined as a repeat"), N_("joined its group") };
 
 static void
 print_one(const struct kz_intake_result *r)
@@ -65,7 +65,7 @@ message(void)
 static int
 bulk(struct cli *cli, struct kz_mailbox *mb, const struct kz_intake_opts *o)
 {
-	size_t counts[3] = { 0 }, failed = 0, n = 0;
+	size_t counts[4] = { 0 }, failed = 0, n = 0;
 	json_t *fails = json_array();
 	int progress = isatty(STDERR_FILENO) && !cli->json;
 	const char *raw;

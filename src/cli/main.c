@@ -36,6 +36,7 @@ static const struct kz_cmd commands[] = {
 	{ "extract",  cmd_extract,  0,          N_("extract indicators from text or mail") },
 	{ "indicator", cmd_indicator, KZ_NEED_DB, N_("store, import, list and expire indicators") },
 	{ "org",      cmd_org,      KZ_NEED_DB, N_("manage organisations and their contacts") },
+	{ "sweep",    cmd_sweep,    0,          N_("sweep logs for known-bad indicators") },
 	{ "stats",    cmd_stats,    KZ_NEED_DB, N_("statistics for a period") },
 	{ NULL, NULL, 0, NULL },
 };

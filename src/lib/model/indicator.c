@@ -510,8 +510,8 @@ kz_indicator_incidents(
 }
 
 int
-kz_indicator_load_table(
-    struct kz_ioc_table *table, size_t *count, struct kz_store *st)
+kz_indicator_load_table(struct kz_ioc_table *table, size_t *count,
+    struct kz_store *st, int min_confidence)
 {
 	struct kz_stmt *s;
 	size_t cnt = 0;
@@ -519,9 +519,11 @@ kz_indicator_load_table(
 
 	if ((rc = kz_store_prepare(&s, st,
 		 "SELECT type, value, source, tags, tlp FROM indicators "
-		 "WHERE valid_until IS NULL OR valid_until > ?")))
+		 "WHERE (valid_until IS NULL OR valid_until > ?) AND "
+		 "confidence >= ?")))
 		return rc;
 	kz_stmt_bind_int(s, 1, kz_time_now());
+	kz_stmt_bind_int(s, 2, min_confidence);
 	while ((rc = kz_stmt_step(s)) == KZ_ROW) {
 		struct kz_ioc_meta meta;
 		enum kz_ioc_type type;

@@ -101,12 +101,20 @@ int kz_indicator_incidents(
 struct kz_ioc_table;
 
 /*
- * Adds every indicator of the store that is still valid to table (for a
- * sweep), with its source, tags and TLP. *count (may be NULL) receives
- * how many.
+ * Adds every indicator of the store that is still valid and has at least
+ * min_confidence to table (for a sweep), with its source, tags and TLP.
+ * *count (may be NULL) receives how many.
  */
-int kz_indicator_load_table(
-    struct kz_ioc_table *table, size_t *count, struct kz_store *st);
+int kz_indicator_load_table(struct kz_ioc_table *table, size_t *count,
+    struct kz_store *st, int min_confidence);
+
+/*
+ * The confidence of an observable taken from a report: seen, not vetted.
+ * Below KZ_CONFIDENCE_SWEEP, so a sweep does not look for it until a
+ * handler raises it or a list imports it.
+ */
+#define KZ_CONFIDENCE_OBSERVED 30
+#define KZ_CONFIDENCE_SWEEP    50
 
 json_t *kz_indicator_to_json(const struct kz_indicator *ioc);
 

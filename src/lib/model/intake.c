@@ -295,6 +295,19 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The fingerprint of a group key: reports with the same join one. */
+static void
+key_fingerprint(char out[65], const char *key)
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	struct kz_buf b = KZ_BUF_INIT(1 << 20);
+
+	kz_buf_addf(&b, "group\n%s", key);
+	crypto_hash_sha256(h, (const unsigned char *)b.ptr, b.len);
+	sodium_bin2hex(out, 65, h, sizeof(h));
+	kz_buf_release(&b);
+}
+
 static int
 fingerprint(
     char out[65], const char *reporter, const struct kz_extract_result *iocs)
@@ -406,6 +419,7 @@ link_indicators(struct kz_intake_result *out, struct kz_store *st,
 		ioc.value = (char *)iocs->items[i].value;
 		ioc.tlp = tlp;
 		ioc.source = (char *)source;
+		ioc.confidence = KZ_CONFIDENCE_OBSERVED;
 		if ((rc = kz_indicator_upsert(&ids[i], st, &ioc)) ||
 		    (rc = kz_indicator_link(st, out->incident_id, ids[i])))
 			goto done;
@@ -498,7 +512,9 @@ kz_intake(struct kz_intake_result *out, struct kz_store *st, const char *raw,
 		goto done;
 	if (!p.reporter)
 		p.reporter = o.reporter;
-	if ((rc = fingerprint(fp, p.reporter, &iocs)))
+	if (o.group_key)
+		key_fingerprint(fp, o.group_key);
+	else if ((rc = fingerprint(fp, p.reporter, &iocs)))
 		goto done;
 
 	if ((rc = kz_store_begin(st)))
@@ -518,23 +534,26 @@ kz_intake(struct kz_intake_result *out, struct kz_store *st, const char *raw,
 			goto fail;
 		}
 	}
-	if (!found && o.repeat_window > 0) {
+	if (!found && (o.repeat_window > 0 || o.group_key)) {
 		int64_t id;
 
-		if ((rc = find_repeat(
-			 &id, st, fp, kz_time_now() - o.repeat_window)))
+		if ((rc = find_repeat(&id, st, fp,
+			 o.group_key ? 0 : kz_time_now() - o.repeat_window)))
 			goto fail;
 		if (id && (rc = kz_incident_get_id(&found, st, id)))
 			goto fail;
 		if (found)
-			out->action = KZ_INTAKE_REPEAT;
+			out->action =
+			    o.group_key ? KZ_INTAKE_GROUP : KZ_INTAKE_REPEAT;
 	}
 	if (found) {
 		out->incident_id = found->id;
 		snprintf(out->ticket, sizeof(out->ticket), "%s", found->ticket);
 	} else {
 		kz_incident_init(&inc);
-		inc.title = p.title.len ? p.title.ptr : "(no subject)";
+		inc.title = o.title ? (char *)o.title :
+		    p.title.len     ? p.title.ptr :
+				      "(no subject)";
 		kz_utf8_sanitize(&desc, p.text.ptr,
 		    kz_utf8_cut(p.text.ptr, p.text.len, DESCRIPTION_MAX));
 		inc.description = desc.ptr;
@@ -597,8 +616,8 @@ done:
 json_t *
 kz_intake_result_to_json(const struct kz_intake_result *r)
 {
-	static const char *const actions[] = { "opened", "by_ticket",
-		"repeat" };
+	static const char *const actions[] = { "opened", "by_ticket", "repeat",
+		"group" };
 	json_t *o = json_object(), *rel = json_array();
 
 	for (size_t i = 0; i < r->n_related; i++)

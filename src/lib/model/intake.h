@@ -38,12 +38,19 @@ struct kz_intake_opts {
 	const char *category;  /* a handler's category, over the rules */
 	int64_t repeat_window; /* seconds; 0: 7 days; < 0: never attach */
 	enum kz_tlp tlp;       /* of a new incident (default amber) */
+	const char *title;     /* of a new incident, over the report's */
+	/*
+	 * Reports sharing a group key join the same open incident whenever
+	 * they come (a sweep's hits for one client); no repeat window.
+	 */
+	const char *group_key;
 };
 
 enum kz_intake_action {
 	KZ_INTAKE_OPENED,    /* a new incident */
 	KZ_INTAKE_BY_TICKET, /* joined the incident its subject names */
 	KZ_INTAKE_REPEAT,    /* joined the incident of an exact repeat */
+	KZ_INTAKE_GROUP,     /* joined the open incident of its group key */
 };
 
 struct kz_intake_result {
