@@ -61,7 +61,9 @@ message(void)
 	return kz_error_render(fmt ? kz_tr(cli_lang, fmt) : NULL);
 }
 
-/* Takes in every message of a mailbox; each in its own transaction. */
+#define BATCH 500 /* mails a transaction in bulk intake */
+
+/* Takes in every message of a mailbox. */
 static int
 bulk(struct cli *cli, struct kz_mailbox *mb, const struct kz_intake_opts *o)
 {
@@ -70,11 +72,21 @@ bulk(struct cli *cli, struct kz_mailbox *mb, const struct kz_intake_opts *o)
 	int progress = isatty(STDERR_FILENO) && !cli->json;
 	const char *raw;
 	size_t len;
-	int rc;
+	int rc, in_tx = 0;
 
+	/*
+	 * Mails go in batches, one transaction each, every mail in its own
+	 * savepoint: a bad mail is undone alone, and the batch is written
+	 * once instead of once per mail.
+	 */
 	for (;;) {
 		struct kz_intake_result r;
 
+		if (!in_tx) {
+			if (kz_store_begin(cli->st))
+				goto fail;
+			in_tx = 1;
+		}
 		rc = kz_mailbox_next(mb, &raw, &len);
 		if (rc == 0)
 			break;
@@ -92,9 +104,16 @@ bulk(struct cli *cli, struct kz_mailbox *mb, const struct kz_intake_opts *o)
 				    progress ? "\r" : "", kz_mailbox_where(mb),
 				    message());
 		}
+		if (n % BATCH == 0) {
+			in_tx = 0;
+			if (kz_store_commit(cli->st))
+				goto fail;
+		}
 		if (progress && n % 100 == 0)
 			fprintf(stderr, "\r%zu", n);
 	}
+	if (in_tx && kz_store_commit(cli->st))
+		goto fail;
 	if (progress && n >= 100)
 		fprintf(stderr, "\r");
 	if (cli->json)
@@ -117,6 +136,10 @@ bulk(struct cli *cli, struct kz_mailbox *mb, const struct kz_intake_opts *o)
 	    counts[KZ_INTAKE_REPEAT], failed);
 	printf("\n");
 	return failed ? CLI_ERR : CLI_OK;
+fail:
+	/* The batch open now is lost with the store's rollback on close. */
+	json_decref(fails);
+	return cli_fail(cli);
 }
 
 static int

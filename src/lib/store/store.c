@@ -5,6 +5,7 @@
  */
 #include "store.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/error.h"
@@ -60,59 +61,49 @@ kz_store_uri(const struct kz_store *st)
 int
 kz_store_begin(struct kz_store *st)
 {
+	char sql[32];
 	int rc;
 
-	if (st->tx_depth++ > 0)
-		return 0;
-	st->tx_failed = 0;
-	rc = st->ops->exec(st, "BEGIN IMMEDIATE");
-	if (rc)
-		st->tx_depth = 0;
+	if (st->tx_depth == 0) {
+		rc = st->ops->exec(st, "BEGIN IMMEDIATE");
+	} else {
+		/* An inner level is a savepoint: it can fail alone. */
+		snprintf(sql, sizeof(sql), "SAVEPOINT kz%d", st->tx_depth);
+		rc = st->ops->exec(st, sql);
+	}
+	if (rc == 0)
+		st->tx_depth++;
 	return rc;
 }
 
 int
 kz_store_commit(struct kz_store *st)
 {
+	char sql[32];
+
 	if (st->tx_depth == 0)
 		return kz_error_set(KZ_EIO, "commit without a transaction");
-	if (--st->tx_depth > 0)
-		return st->tx_failed ?
-		    kz_error_set(KZ_EIO, "transaction was rolled back") :
-		    0;
-	if (st->tx_failed) {
-		/* Drop what the outer levels wrote after the rollback. */
-		if (st->tx_failed > 1)
-			st->ops->exec(st, "ROLLBACK");
-		st->tx_failed = 0;
-		return kz_error_set(KZ_EIO, "transaction was rolled back");
-	}
-	return st->ops->exec(st, "COMMIT");
+	if (--st->tx_depth == 0)
+		return st->ops->exec(st, "COMMIT");
+	snprintf(sql, sizeof(sql), "RELEASE kz%d", st->tx_depth);
+	return st->ops->exec(st, sql);
 }
 
 void
 kz_store_rollback(struct kz_store *st)
 {
+	char sql[64];
+
 	if (st->tx_depth == 0)
 		return;
-	if (!st->tx_failed) {
-		/* Only a failing ROLLBACK sets an error; the caller's stays. */
-		st->ops->exec(st, "ROLLBACK");
-		st->tx_failed = 1;
-		/*
-		 * Outer levels are still open and may write before they learn
-		 * of the failure: keep those writes in a transaction that the
-		 * outermost commit or rollback discards (tx_failed 2), never
-		 * in autocommit.
-		 */
-		if (st->tx_depth > 1 && st->ops->exec(st, "BEGIN") == 0)
-			st->tx_failed = 2;
-	}
+	/* Only a failing ROLLBACK sets an error; the caller's stays. */
 	if (--st->tx_depth == 0) {
-		if (st->tx_failed > 1)
-			st->ops->exec(st, "ROLLBACK");
-		st->tx_failed = 0;
+		st->ops->exec(st, "ROLLBACK");
+		return;
 	}
+	snprintf(sql, sizeof(sql), "ROLLBACK TO kz%d; RELEASE kz%d",
+	    st->tx_depth, st->tx_depth);
+	st->ops->exec(st, sql);
 }
 
 int

@@ -49,11 +49,13 @@ int kz_store_schema_latest(void);
 const char *kz_store_uri(const struct kz_store *st);
 
 /*
- * Transactions. kz_store_begin() starts a write transaction (or nests in
- * the one already open, counted); kz_store_commit() ends the outermost.
- * kz_store_rollback() undoes the whole outermost transaction whatever the
- * depth; later commits of inner levels then fail with KZ_EIO. Every
- * operation that writes runs between one begin and one commit.
+ * Transactions. kz_store_begin() starts a write transaction, or inside
+ * one a savepoint; kz_store_commit() ends the innermost level (the
+ * outermost commits). kz_store_rollback() undoes the innermost level
+ * only: an operation that fails inside a caller's transaction (one mail
+ * of a batch) leaves what the others wrote. Every operation that writes
+ * runs between one begin and one commit or rollback, and passes its error
+ * up, so a caller that cannot go on rolls back its own level.
  */
 int kz_store_begin(struct kz_store *st);
 int kz_store_commit(struct kz_store *st);

@@ -30,7 +30,6 @@ struct kz_store {
 	enum kz_store_dialect dialect;
 	int schema_version;
 	int tx_depth;
-	int tx_failed; /* 1 rolled back; 2 also a BEGIN to discard is open */
 	char *uri;
 };
 
