@@ -58,6 +58,19 @@ kz_store_uri(const struct kz_store *st)
 	return st->uri;
 }
 
+/* Runs one of the savepoint statements, prepared once and cached. */
+static int
+exec_cached(struct kz_store *st, const char *sql)
+{
+	struct kz_stmt *s;
+	int rc;
+
+	if ((rc = st->ops->prepare(&s, st, sql)))
+		return rc;
+	rc = st->ops->step(s);
+	return rc == KZ_ROW ? 0 : rc;
+}
+
 int
 kz_store_begin(struct kz_store *st)
 {
@@ -69,7 +82,7 @@ kz_store_begin(struct kz_store *st)
 	} else {
 		/* An inner level is a savepoint: it can fail alone. */
 		snprintf(sql, sizeof(sql), "SAVEPOINT kz%d", st->tx_depth);
-		rc = st->ops->exec(st, sql);
+		rc = exec_cached(st, sql);
 	}
 	if (rc == 0)
 		st->tx_depth++;
@@ -86,7 +99,7 @@ kz_store_commit(struct kz_store *st)
 	if (--st->tx_depth == 0)
 		return st->ops->exec(st, "COMMIT");
 	snprintf(sql, sizeof(sql), "RELEASE kz%d", st->tx_depth);
-	return st->ops->exec(st, sql);
+	return exec_cached(st, sql);
 }
 
 void
