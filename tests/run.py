@@ -108,6 +108,35 @@ def run_pytest(t, build):
               p.stdout[-8000:] + p.stderr[-2000:])
 
 
+def run_browser(t, build):
+    """The browser tests (tests/browser, node's test runner driving
+    Debian's chromium through playwright-core), counted from the TAP
+    summary."""
+    d = os.path.join(ROOT, 'tests', 'browser')
+    env = dict(os.environ, KIZUKI_BIN=os.path.join(
+        os.path.abspath(build), 'src', 'cli', 'kizuki'))
+    if not os.path.isdir(os.path.join(d, 'node_modules')):
+        p = subprocess.run(['npm', 'ci', '--no-audit', '--no-fund'], cwd=d,
+                           env=env, capture_output=True, text=True,
+                           errors='replace')
+        if p.returncode != 0:
+            t.add('browser (npm ci)', 0, 1, p.stdout + p.stderr)
+            return
+    p = subprocess.run(['node', '--test', 'tests/browser/'], cwd=ROOT,
+                       env=env, capture_output=True, text=True,
+                       errors='replace', timeout=900)
+    out = p.stdout + p.stderr
+    passed = re.search(r'^# pass (\d+)', out, re.M)
+    failed = re.search(r'^# fail (\d+)', out, re.M)
+    if not passed or not failed:
+        t.add('browser (node --test)', 0, 1, out[-8000:])
+        return
+    t.add('browser (node --test)', int(passed.group(1)),
+          int(failed.group(1)) + (1 if p.returncode and
+                                  not int(failed.group(1)) else 0),
+          out[-8000:])
+
+
 def run_check(t, name, cmd):
     p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
                        errors='replace')
@@ -147,6 +176,8 @@ def main():
         run_replay(t, a.build)
     if want('e2e'):
         run_pytest(t, a.build)
+    if want('browser'):
+        run_browser(t, a.build)
     if want('checks'):
         run_check(t, 'check clang-format', ['clang-format', '--dry-run',
                                             '-Werror'] + sources())

@@ -109,9 +109,17 @@ int cmd_extract(struct cli *cli, int argc, char **argv);
 int cmd_incident(struct cli *cli, int argc, char **argv);
 int cmd_indicator(struct cli *cli, int argc, char **argv);
 int cmd_incident_import(struct cli *cli, int argc, char **argv);
+int cmd_incident_route(struct cli *cli, int argc, char **argv);
+int cmd_enrich(struct cli *cli, int argc, char **argv);
+int cmd_abuse(struct cli *cli, int argc, char **argv);
+int cmd_incident_link_org(struct cli *cli, int argc, char **argv);
 int cmd_org(struct cli *cli, int argc, char **argv);
 int cmd_report(struct cli *cli, int argc, char **argv);
 int cmd_stats(struct cli *cli, int argc, char **argv);
+int cmd_user(struct cli *cli, int argc, char **argv);
+int cmd_serve(struct cli *cli, int argc, char **argv);
 int cmd_sweep(struct cli *cli, int argc, char **argv);
+int cmd_contact(struct cli *cli, int argc, char **argv);
+int cmd_outbox(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -910,6 +910,8 @@ static const struct cli_verb verbs[] = {
 	{ "close",  verb_close,  N_("close an incident") },
 	{ "reopen", verb_reopen, N_("reopen a closed or rejected incident") },
 	{ "import", cmd_incident_import, N_("bulk-load incidents from JSON lines") },
+	{ "route",  cmd_incident_route, N_("propose who to contact about each indicator") },
+	{ "link-org", cmd_incident_link_org, N_("link an org to an incident: concerned, client or recipient") },
 	{ NULL, NULL, NULL },
 };
 /* clang-format on */

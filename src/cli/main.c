@@ -36,8 +36,14 @@ static const struct kz_cmd commands[] = {
 	{ "extract",  cmd_extract,  0,          N_("extract indicators from text or mail") },
 	{ "indicator", cmd_indicator, KZ_NEED_DB, N_("store, import, list and expire indicators") },
 	{ "org",      cmd_org,      KZ_NEED_DB, N_("manage organisations and their contacts") },
+	{ "enrich",   cmd_enrich,   0,          N_("AS, country and registrable domain of values") },
+	{ "abuse",    cmd_abuse,    KZ_NEED_DB, N_("import the abuse-contact table routing falls back on") },
 	{ "sweep",    cmd_sweep,    0,          N_("sweep logs for known-bad indicators") },
+	{ "contact",  cmd_contact,  KZ_NEED_DB, N_("notify parties, track replies, report results") },
+	{ "outbox",   cmd_outbox,   KZ_NEED_DB, N_("deliver queued mail") },
 	{ "stats",    cmd_stats,    KZ_NEED_DB, N_("statistics for a period") },
+	{ "user",     cmd_user,     KZ_NEED_DB, N_("manage users, passwords and API tokens") },
+	{ "serve",    cmd_serve,    KZ_NEED_DB, N_("run the web server and its REST API") },
 	{ NULL, NULL, 0, NULL },
 };
 /* clang-format on */

@@ -767,6 +767,8 @@ kz_incident_list(struct kz_incident_list *out, struct kz_store *st,
 			    " AND (title LIKE ? ESCAPE '\\' OR "
 			    "description LIKE ? ESCAPE '\\')");
 	}
+	if (f->access_sql)
+		kz_buf_addf(&w, " AND (%s)", f->access_sql);
 	if (w.err) {
 		rc = w.err;
 		goto done;
@@ -808,6 +810,8 @@ kz_incident_list(struct kz_incident_list *out, struct kz_store *st,
 			kz_stmt_bind_text(s, b++, terms.like[i]);
 			kz_stmt_bind_text(s, b++, terms.like[i]);
 		}
+		for (i = 0; f->access_sql && i < f->naccess_args; i++)
+			kz_stmt_bind_int(s, b++, f->access_args[i]);
 		if (pass == 0) {
 			if ((rc = kz_stmt_step(s)) != KZ_ROW)
 				goto done;

@@ -133,6 +133,12 @@ struct kz_incident_filter {
 	int64_t limit;    /* 0: 50 */
 	int64_t offset;
 	int oldest_first;
+	/* Rows the reader may see: a condition on table incidents with ?
+	 * for each of access_args, from kz_access_incident_sql(); NULL for
+	 * all rows. */
+	const char *access_sql;
+	int64_t access_args[2];
+	int naccess_args;
 };
 
 struct kz_incident_list {

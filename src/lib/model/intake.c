@@ -22,6 +22,7 @@
 #include "model/event.h"
 #include "model/indicator.h"
 #include "model/report.h"
+#include "notify/replies.h"
 
 #define TITLE_MAX           200
 #define DESCRIPTION_MAX     (64u << 10)
@@ -532,6 +533,23 @@ kz_intake(struct kz_intake_result *out, struct kz_store *st, const char *raw,
 			rc = 0;
 		} else {
 			goto fail;
+		}
+	}
+	/*
+	 * A reply to one of our contacts, or a bounce of one, marks that
+	 * contact (replied, failed) with a timeline event, and joins its
+	 * incident when the subject named none (notify/replies.h).
+	 */
+	if (p.mail) {
+		int64_t cinc = 0;
+
+		if ((rc = kz_contact_match_mail(
+			 &cinc, st, p.mail, found ? found->id : 0)))
+			goto fail;
+		if (!found && cinc) {
+			if ((rc = kz_incident_get_id(&found, st, cinc)))
+				goto fail;
+			out->action = KZ_INTAKE_BY_TICKET;
 		}
 	}
 	if (!found && (o.repeat_window > 0 || o.group_key)) {

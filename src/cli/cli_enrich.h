@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What `kizuki enrich`, `kizuki incident route` and `kizuki abuse` share:
+ * the data directory (--data-dir, $KIZUKI_DATA, var/data) with the ASN
+ * tables and the country database, loaded on demand, and the country
+ * fallback table read from an INI file.
+ */
+#ifndef KZ_CLI_ENRICH_H
+#define KZ_CLI_ENRICH_H
+
+#include "cli.h"
+#include "enrich/asn.h"
+#include "enrich/domain.h"
+#include "enrich/geo.h"
+#include "enrich/route.h"
+
+struct cli_enrich {
+	const char *data_dir;
+	struct kz_asn_table *asn; /* NULL when no table file was there */
+	struct kz_geo *geo;       /* NULL when no country database */
+	struct kz_psl *psl;
+	struct kz_route_fallbacks fallbacks;
+	int asn_tried, geo_tried, psl_tried;
+};
+
+/* The options these commands add; their values start at this number. */
+enum { OPT_DATA_DIR = OPT_FIRST_CMD + 0x100, OPT_FALLBACK };
+
+void cli_enrich_init(struct cli_enrich *e);
+void cli_enrich_release(struct cli_enrich *e);
+
+/*
+ * Loads the ASN tables (asn-ipv4.csv, asn-ipv6.csv), the country database
+ * (geo-whois-asn-country.mmdb) or the public suffix list. A missing file is
+ * not an error: a notice on standard error (text mode) says what is
+ * missing; malformed rows and overlaps are reported the same way. Prints
+ * the error and returns -1 when a file exists but cannot be read.
+ */
+int cli_enrich_asn(struct cli *cli, struct cli_enrich *e);
+int cli_enrich_geo(struct cli *cli, struct cli_enrich *e);
+int cli_enrich_psl(struct cli *cli, struct cli_enrich *e);
+
+/* Reads [fallback] CC = address, ... from an INI file. -1 after printing. */
+int cli_enrich_fallbacks(
+    struct cli *cli, struct cli_enrich *e, const char *path);
+
+/* The load statistics of the ASN table as JSON (null without a table). */
+json_t *cli_enrich_asn_json(const struct cli_enrich *e);
+
+#endif
