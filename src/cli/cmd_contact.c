@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_enrich.h"
 #include "core/alloc.h"
 #include "core/buf.h"
 #include "core/error.h"
@@ -826,10 +827,18 @@ verb_bulk(struct cli *cli, int argc, char **argv)
 		{ "indicators", required_argument, NULL, OPT_INDICATORS },
 		{ "tickets", required_argument, NULL, OPT_TICKETS },
 		{ "template", required_argument, NULL, OPT_TEMPLATE },
+		{ "data-dir", required_argument, NULL, OPT_DATA_DIR },
+		{ "fallback-config", required_argument, NULL, OPT_FALLBACK },
 		{ "send", no_argument, NULL, OPT_SEND }, { NULL, 0, NULL, 0 } };
 	static const struct cli_help_opt help[] = {
 		{ "--indicators FILE",
 		    N_("indicators (one a line) to add to TICKET first") },
+		{ "--data-dir DIR",
+		    N_("where the ASN tables and the country database are "
+		       "(default: $KIZUKI_DATA, else var/data)") },
+		{ "--fallback-config FILE",
+		    N_("INI file with [fallback] CC = address lines: the "
+		       "national CSIRT to contact when nothing else routes") },
 		{ "--tickets T1,T2,...", N_("the incidents to notify about") },
 		{ "--template NAME", N_("a template by name") },
 		{ "--send", N_("queue and deliver (without: list the mails)") },
@@ -837,13 +846,25 @@ verb_bulk(struct cli *cli, int argc, char **argv)
 	};
 	struct settings s = { 0 };
 	struct kz_bulk_plan plan = { 0 };
+	struct kz_route_ctx ctx = { 0 };
+	struct cli_enrich e;
+	const char *fallback = getenv("KIZUKI_FALLBACK");
 	const char *file = NULL, *tickets = NULL, *tpl = NULL;
 	int64_t *ids = NULL;
 	size_t n = 0;
 	json_t *acc = NULL;
 	int c, send = 0, rc = CLI_ERR;
 
+	cli_enrich_init(&e);
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == OPT_DATA_DIR) {
+			e.data_dir = optarg;
+			continue;
+		}
+		if (c == OPT_FALLBACK) {
+			fallback = optarg;
+			continue;
+		}
 		if (c == 'h')
 			return cli_help(cli,
 			    N_("usage: kizuki contact bulk [TICKET --indicators "
@@ -885,7 +906,17 @@ verb_bulk(struct cli *cli, int argc, char **argv)
 		rc = cli_fail(cli);
 		goto out;
 	}
-	if (kz_bulk_plan(&plan, cli->st, ids, n)) {
+	if ((fallback && *fallback &&
+		cli_enrich_fallbacks(cli, &e, fallback)) ||
+	    cli_enrich_asn(cli, &e) || cli_enrich_geo(cli, &e) ||
+	    cli_enrich_psl(cli, &e))
+		goto out;
+	ctx.st = cli->st;
+	ctx.asn = e.asn;
+	ctx.geo = e.geo;
+	ctx.psl = e.psl;
+	ctx.fallbacks = &e.fallbacks;
+	if (kz_bulk_plan(&plan, &ctx, ids, n)) {
 		rc = cli_fail(cli);
 		goto out;
 	}
@@ -921,11 +952,11 @@ verb_bulk(struct cli *cli, int argc, char **argv)
 		rc = cli_print_json(cli, acc) ? CLI_ERR : rc;
 	} else if (acc) {
 		for (size_t i = 0; i < json_array_size(acc); i++) {
-			json_t *e = json_array_get(acc, i);
+			json_t *m = json_array_get(acc, i);
 
 			printf("%s\t%s\n",
-			    json_string_value(json_object_get(e, "recipient")),
-			    json_string_value(json_object_get(e, "subject")));
+			    json_string_value(json_object_get(m, "recipient")),
+			    json_string_value(json_object_get(m, "subject")));
 		}
 		json_decref(acc);
 	}
@@ -933,6 +964,7 @@ verb_bulk(struct cli *cli, int argc, char **argv)
 		rc = CLI_ERR;
 out:
 	kz_bulk_plan_release(&plan);
+	cli_enrich_release(&e);
 	kz_free(ids);
 	settings_free(&s);
 	return rc;

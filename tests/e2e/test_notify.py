@@ -280,9 +280,15 @@ def test_bulk_one_mail_per_party(kz, smtp, tmp_path):
     kz.ok('org', 'add', '--name', 'Hosting B', '--kind', 'hosting',
           '--notify-lang', 'en', '--contact', 'abuse@hosting-b.com',
           '--domain', 'hosting-b.com')
+    # An address no org owns goes to the imported abuse contact; one
+    # that nothing covers is named as unrouted.
+    abuse = tmp_path / 'abuse.csv'
+    abuse.write_text('key,address\n203.0.113.0/24,abuse@transit.example\n')
+    kz.ok('abuse', 'import', str(abuse))
     sites = ['http://site%d.hosting-a.jp/' % i for i in range(5)] + \
         ['http://198.51.100.%d/' % i for i in range(1, 4)] + \
-        ['http://shop%d.hosting-b.com/' % i for i in range(3)]
+        ['http://shop%d.hosting-b.com/' % i for i in range(3)] + \
+        ['http://203.0.113.7/kit/']
     f = tmp_path / 'sites.txt'
     f.write_text('\n'.join(sites) + '\n')
     r = kz.run('contact', 'bulk', t, '--indicators', str(f), '--send',
@@ -290,13 +296,15 @@ def test_bulk_one_mail_per_party(kz, smtp, tmp_path):
                '--starttls', 'none')
     assert r.code == 0, r
     got = smtp.messages()
-    assert sorted(m['X-Envelope-To'] for m in got) == ['abuse@hosting-a.jp',
-                                                      'abuse@hosting-b.com']
+    assert sorted(m['X-Envelope-To'] for m in got) == [
+        'abuse@hosting-a.jp', 'abuse@hosting-b.com', 'abuse@transit.example']
     for m in got:
         body = m.get_body(('plain',)).get_content()
         if m['X-Envelope-To'] == 'abuse@hosting-a.jp':
             assert 'Web サイト改ざん' in m['Subject']
             assert body.count('http://') == 8
+        elif m['X-Envelope-To'] == 'abuse@transit.example':
+            assert 'http://203.0.113.7/kit/' in body
         else:
             assert 'defaced' in m['Subject']
             assert body.count('http://shop') == 3

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Routing indicators to the orgs that own them, and grouping per org. */
+/*
+ * Bulk notification: the indicators of many incidents routed to the
+ * parties responsible (enrich/route.h), one mail per party.
+ */
 #include "bulk.h"
 
 #include <stdio.h>
@@ -9,137 +12,10 @@
 #include "core/alloc.h"
 #include "core/buf.h"
 #include "core/error.h"
-#include "core/netaddr.h"
 #include "model/indicator.h"
 #include "model/org.h"
+#include "enrich/route.h"
 #include "notify/contact.h"
-
-static int
-one_id(int64_t *out, struct kz_stmt *s)
-{
-	int rc = kz_stmt_step(s);
-
-	*out = 0;
-	if (rc == KZ_ROW) {
-		*out = kz_stmt_int(s, 0);
-		kz_stmt_step(s);
-		return 0;
-	}
-	return rc < 0 ? rc : 0;
-}
-
-static int
-route_range(int64_t *org, struct kz_store *st, const char *lo, const char *hi)
-{
-	struct kz_stmt *s;
-	int rc;
-
-	if ((rc = kz_store_prepare(&s, st,
-		 "SELECT org_id FROM org_netblocks WHERE lo <= ? AND hi >= ? "
-		 "ORDER BY prefix DESC, org_id LIMIT 1")))
-		return rc;
-	kz_stmt_bind_text(s, 1, lo);
-	kz_stmt_bind_text(s, 2, hi);
-	return one_id(org, s);
-}
-
-static int
-route_host(int64_t *org, struct kz_store *st, const char *host)
-{
-	struct kz_stmt *s;
-	char hex[33];
-	int rc;
-
-	*org = 0;
-	if (kz_addr_hex(hex, host) == 0)
-		return route_range(org, st, hex, hex);
-	kz_error_clear();
-	for (const char *d = host; d && *d;) {
-		if ((rc = kz_store_prepare(&s, st,
-			 "SELECT org_id FROM org_domains WHERE domain = ? "
-			 "ORDER BY org_id LIMIT 1")))
-			return rc;
-		kz_stmt_bind_text(s, 1, d);
-		if ((rc = one_id(org, s)) || *org)
-			return rc;
-		d = strchr(d, '.');
-		if (d)
-			d++;
-	}
-	return 0;
-}
-
-int
-kz_bulk_route(
-    int64_t *org, struct kz_store *st, const char *type, const char *value)
-{
-	char host[256];
-	int rc;
-
-	*org = 0;
-	if (!strcmp(type, "ipv4") || !strcmp(type, "ipv6") ||
-	    !strcmp(type, "domain"))
-		return route_host(org, st, value);
-	if (!strcmp(type, "cidr")) {
-		struct kz_prefix p;
-		char lo[33], hi[33];
-
-		if (kz_prefix_parse(&p, value)) {
-			kz_error_clear();
-			return 0;
-		}
-		kz_prefix_range_hex(&p, lo, hi);
-		return route_range(org, st, lo, hi);
-	}
-	if (!strcmp(type, "url")) {
-		const char *p = strstr(value, "://"), *e, *at;
-		size_t n;
-
-		if (!p)
-			return 0;
-		p += 3;
-		e = p + strcspn(p, "/?#");
-		if ((at = memchr(p, '@', (size_t)(e - p))))
-			p = at + 1;
-		if (*p == '[') {
-			const char *rb = memchr(p, ']', (size_t)(e - p));
-
-			if (!rb)
-				return 0;
-			p++;
-			n = (size_t)(rb - p);
-		} else {
-			const char *c = memchr(p, ':', (size_t)(e - p));
-
-			n = (size_t)((c ? c : e) - p);
-		}
-		if (!n || n >= sizeof(host))
-			return 0;
-		memcpy(host, p, n);
-		host[n] = '\0';
-		return route_host(org, st, host);
-	}
-	if (!strcmp(type, "email")) {
-		const char *at = strrchr(value, '@');
-
-		return at ? route_host(org, st, at + 1) : 0;
-	}
-	if (!strcmp(type, "asn")) {
-		struct kz_stmt *s;
-		const char *v = value;
-
-		if ((v[0] == 'A' || v[0] == 'a') &&
-		    (v[1] == 'S' || v[1] == 's'))
-			v += 2;
-		if ((rc = kz_store_prepare(&s, st,
-			 "SELECT org_id FROM org_asns WHERE asn = ? ORDER BY "
-			 "org_id LIMIT 1")))
-			return rc;
-		kz_stmt_bind_int(s, 1, strtoll(v, NULL, 10));
-		return one_id(org, s);
-	}
-	return 0;
-}
 
 void
 kz_bulk_plan_release(struct kz_bulk_plan *p)
@@ -266,44 +142,94 @@ group_for(struct kz_bulk_group **out, struct kz_bulk_plan *p,
 	return 0;
 }
 
-int
-kz_bulk_plan(
-    struct kz_bulk_plan *out, struct kz_store *st, const int64_t *ids, size_t n)
+/* The group of a party known by address only (abuse table, fallback). */
+static int
+address_group(struct kz_bulk_group **out, struct kz_bulk_plan *p,
+    const struct kz_route_proposal *r)
 {
+	struct kz_bulk_group *g;
+
+	*out = NULL;
+	for (size_t i = 0; i < p->n_groups; i++)
+		if (p->groups[i].org_id == 0 &&
+		    strcmp(p->groups[i].recipient, r->contacts.v[0]) == 0) {
+			*out = &p->groups[i];
+			return 0;
+		}
+	g = kz_realloc(p->groups, (p->n_groups + 1) * sizeof(*g));
+	if (!g)
+		return kz_error_set(KZ_ENOMEM, "out of memory");
+	p->groups = g;
+	g = &p->groups[p->n_groups++];
+	memset(g, 0, sizeof(*g));
+	g->org_name = kz_strdup(r->party ? r->party : r->contacts.v[0]);
+	g->recipient = kz_strdup(r->contacts.v[0]);
+	g->lang = kz_strdup("en");
+	g->machine = KZ_MACHINE_BOTH;
+	if (!g->org_name || !g->recipient || !g->lang)
+		return kz_error_set(KZ_ENOMEM, "out of memory");
+	*out = g;
+	return 0;
+}
+
+int
+kz_bulk_plan(struct kz_bulk_plan *out, const struct kz_route_ctx *ctx,
+    const int64_t *ids, size_t n)
+{
+	struct kz_store *st = ctx->st;
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < n && !rc; i++) {
 		struct kz_indicator *v = NULL;
+		struct kz_route_result rr;
 		size_t nv = 0;
 
 		if ((rc = kz_indicator_list_incident(&v, &nv, st, ids[i])))
 			break;
-		for (size_t j = 0; j < nv && !rc; j++) {
-			const char *type = kz_ioc_type_name(v[j].type);
-			struct kz_bulk_group *g;
-			int64_t org;
+		if ((rc = kz_route_indicators(&rr, ctx, v, nv))) {
+			kz_indicator_list_free(v, nv);
+			break;
+		}
+		for (size_t j = 0; j < rr.n && !rc; j++) {
+			const struct kz_route_proposal *r = &rr.v[j];
+			struct kz_bulk_group *g = NULL;
 
-			if ((rc = kz_bulk_route(&org, st, type, v[j].value)))
-				break;
-			if (!org) {
-				struct kz_buf b = KZ_BUF_INIT(8192);
+			if (r->via == KZ_ROUTE_NONE || !r->contacts.n) {
+				if (r->org_id) {
+					/* An org that owns it but has no
+					 * address: named by group_for(). */
+					rc = group_for(
+					    &g, out, st, r->org_id, ids[i]);
+					if (rc || !g)
+						continue;
+				} else {
+					struct kz_buf b = KZ_BUF_INIT(8192);
 
-				kz_buf_addf(&b, "%s %s", type, v[j].value);
-				rc = b.err ?
-				    kz_error_set(KZ_ENOMEM, "out of memory") :
-				    push_str(&out->unrouted, &out->n_unrouted,
-					b.ptr);
-				kz_buf_release(&b);
-				continue;
+					kz_buf_addf(&b, "%s %s",
+					    kz_ioc_type_name(r->type),
+					    r->value);
+					rc = b.err ?
+					    kz_error_set(
+						KZ_ENOMEM, "out of memory") :
+					    push_str(&out->unrouted,
+						&out->n_unrouted, b.ptr);
+					kz_buf_release(&b);
+					continue;
+				}
+			} else if (r->org_id) {
+				rc = group_for(&g, out, st, r->org_id, ids[i]);
+			} else {
+				rc = address_group(&g, out, r);
 			}
-			if ((rc = group_for(&g, out, st, org, ids[i])) || !g)
+			if (rc || !g)
 				continue;
 			if (!(rc = push_id(
 				  &g->incident_ids, &g->n_incidents, ids[i])))
 				rc = push_id(&g->indicator_ids,
-				    &g->n_indicators, v[j].id);
+				    &g->n_indicators, r->indicator_id);
 		}
+		kz_route_result_release(&rr);
 		kz_indicator_list_free(v, nv);
 	}
 	return rc;

@@ -40,16 +40,15 @@ struct kz_bulk_plan {
 
 void kz_bulk_plan_release(struct kz_bulk_plan *p);
 
-/*
- * Plans the mails for the indicators of the incidents ids[0..n). Caller
- * releases *out (also after an error).
- */
-int kz_bulk_plan(struct kz_bulk_plan *out, struct kz_store *st,
-    const int64_t *ids, size_t n);
+struct kz_route_ctx;
 
-/* The org responsible for one indicator (type name and canonical value):
- * *org_id, or 0 when none. */
-int kz_bulk_route(
-    int64_t *org_id, struct kz_store *st, const char *type, const char *value);
+/*
+ * Plans the mails for the indicators of the incidents ids[0..n), routed
+ * with ctx (enrich/route.h: org netblocks, ASNs and domains, the abuse
+ * table, the country fallbacks). Caller releases *out (also after an
+ * error).
+ */
+int kz_bulk_plan(struct kz_bulk_plan *out, const struct kz_route_ctx *ctx,
+    const int64_t *ids, size_t n);
 
 #endif
