@@ -834,11 +834,12 @@ verb_bulk(struct cli *cli, int argc, char **argv)
 		{ "--indicators FILE",
 		    N_("indicators (one a line) to add to TICKET first") },
 		{ "--data-dir DIR",
-		    N_("where the ASN tables and the country database are "
-		       "(default: $KIZUKI_DATA, else var/data)") },
+		    N_("where 'make data' put the ASN and country data "
+		       "(default: $KIZUKI_DATA or var/data)") },
 		{ "--fallback-config FILE",
 		    N_("INI file with [fallback] CC = address lines: the "
-		       "national CSIRT to contact when nothing else routes") },
+		       "national CSIRT per country (default: "
+		       "$KIZUKI_FALLBACK)") },
 		{ "--tickets T1,T2,...", N_("the incidents to notify about") },
 		{ "--template NAME", N_("a template by name") },
 		{ "--send", N_("queue and deliver (without: list the mails)") },
