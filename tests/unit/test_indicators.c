@@ -40,6 +40,11 @@ test_canonical(void **state)
 	    "https://bad.example.com/a");
 	canon_is(G, "28.142.180.1", KZ_IOC_IPV4, "28.142.180.1");
 	canon_is(G, "28[.]142[.]180[.]1", KZ_IOC_IPV4, "28.142.180.1");
+	/* not defanged, though it looks close: taken as it is */
+	canon_is(G, "hxa.Example.com", KZ_IOC_DOMAIN, "hxa.example.com");
+	canon_is(G, "fxp.example.com", KZ_IOC_DOMAIN, "ftp.example.com");
+	canon_is(G, "fxp://files.example.com/a", KZ_IOC_URL,
+	    "ftp://files.example.com/a");
 	canon_is(G, "10.0.0.0/8", KZ_IOC_CIDR, "10.0.0.0/8");
 	canon_is(G, "2001:DB8::1", KZ_IOC_IPV6, "2001:db8::1");
 	canon_is(G, "CEO[@]Examp1e.CO.JP", KZ_IOC_EMAIL, "CEO@examp1e.co.jp");

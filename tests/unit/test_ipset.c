@@ -194,6 +194,62 @@ test_random(void **state)
 	}
 }
 
+/*
+ * Enough prefixes for the radix sort: nested blocks, repeats (the first
+ * added wins) and a second build after more adds, against a linear scan.
+ */
+static void
+test_many(void **state)
+{
+	enum { N = 6000 };
+	static uint32_t addr[N + 100];
+	static unsigned plen[N + 100];
+	struct kz_ipset *s;
+	uint32_t k;
+	int n = 0, i, round;
+
+	srand(11);
+	assert_int_equal(kz_ipset_new(&s), 0);
+	for (round = 0; round < 2; round++) {
+		int upto = round ? N + 100 : N;
+
+		for (; n < upto; n++) {
+			if (n > 10 && rand() % 8 == 0) {
+				i = rand() % n; /* a repeat */
+				addr[n] = addr[i];
+				plen[n] = plen[i];
+			} else {
+				plen[n] = 8 + (unsigned)(rand() % 25);
+				addr[n] = (0x0a000000u |
+					      ((uint32_t)rand() & 0xfffff)) &
+				    (~0u << (32 - plen[n]));
+			}
+			assert_int_equal(
+			    kz_ipset_add4(s, addr[n], plen[n], (uint32_t)n), 0);
+		}
+		assert_int_equal(kz_ipset_build(s, NULL, NULL), 0);
+		for (k = 0; k < 4000; k++) {
+			uint32_t a = 0x0a000000u | ((uint32_t)rand() & 0xfffff);
+			uint32_t want = KZ_IPSET_NONE;
+			int best = -1;
+
+			if (k % 2)
+				a = addr[rand() % n] |
+				    ((uint32_t)rand() & 0xff);
+			for (i = 0; i < n; i++) {
+				uint32_t m = ~0u << (32 - plen[i]);
+
+				if ((a & m) == addr[i] && (int)plen[i] > best) {
+					best = (int)plen[i];
+					want = (uint32_t)i;
+				}
+			}
+			assert_int_equal(kz_ipset_lookup4(s, a), want);
+		}
+	}
+	kz_ipset_free(s);
+}
+
 int
 main(void)
 {
@@ -203,6 +259,7 @@ main(void)
 		cmocka_unit_test(test_whole_space),
 		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_random),
+		cmocka_unit_test(test_many),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -797,6 +797,98 @@ test_memory_faults(void **state)
 	kz_ioc_table_free(t);
 }
 
+/*
+ * Line ends and the printable-ASCII check found in one pass: newlines at
+ * every offset modulo 16, odd bytes before and after them, and a last
+ * line without a newline.
+ */
+static void
+test_line_ends(void **state)
+{
+	struct kz_ioc_table *t;
+	struct kz_sweep_opts o;
+	struct kz_sweep *sw;
+	struct hits hs;
+	char *data = malloc(1 << 20), pad[64], *want, **wv = NULL;
+	size_t len = 0, nw = 0, i, at;
+	unsigned threads;
+	int line;
+	uint64_t bad_utf8 = 0, binary = 0;
+
+	assert_int_equal(kz_ioc_table_new(&t), 0);
+	assert_int_equal(kz_ioc_table_add(t, NULL, KZ_IOC_DOMAIN,
+			     "evil.example.com", 16, NULL),
+	    0);
+	assert_int_equal(kz_ioc_table_build(t), 0);
+	for (line = 1; line <= 200; line++) {
+		int evil = line % 3 == 0, odd = line % 5, n;
+		size_t start = len, padn = (size_t)(line * 7 % 48);
+
+		memset(pad, 'p', padn);
+		pad[padn] = '\0';
+		n = sprintf(data + len,
+		    "1700000000.%03d 5 10.0.0.1 TCP_MISS/200 100 GET http://%s/%s - HIER_DIRECT/192.0.2.1 text/html",
+		    line % 1000, evil ? "a.evil.example.com" : "ok.example.org",
+		    pad);
+		len += (size_t)n;
+		/* an odd byte in the size or the type, at varying places */
+		at = line % 2 ? start + 40 + (size_t)line % 6 :
+				len - 1 - (size_t)line % 12;
+		if (odd == 1) {
+			data[at] = '\xff';
+			bad_utf8++;
+		} else if (odd == 2) {
+			data[at] = '\0';
+			binary++;
+			evil = 0;
+		} else if (odd == 3) {
+			data[at] = '\x01';
+		}
+		if (evil) {
+			char buf[64];
+
+			snprintf(buf, sizeof(buf), "%d\turl\tevil.example.com",
+			    line);
+			wv = realloc(wv, (nw + 1) * sizeof(char *));
+			wv[nw++] = strdup(buf);
+		}
+		if (line < 200)
+			data[len++] = '\n';
+	}
+	want = joined(wv, nw);
+	for (threads = 1; threads <= 2; threads++) {
+		const struct kz_sweep_stats *st;
+		char *got;
+
+		memset(&hs, 0, sizeof(hs));
+		hs.t = t;
+		kz_sweep_opts_init(&o);
+		o.format = KZ_LOG_SQUID;
+		o.threads = threads;
+		o.max_line = 1024;
+		o.chunk_size = 4096;
+		o.on_hit = collect;
+		o.ctx = &hs;
+		assert_int_equal(kz_sweep_new(&sw, t, &o), 0);
+		assert_int_equal(kz_sweep_buffer(sw, data, len, "mem"), 0);
+		st = kz_sweep_stats(sw);
+		assert_int_equal(st->lines, 200);
+		assert_int_equal(st->reasons[KZ_SWEEP_R_BAD_UTF8], bad_utf8);
+		assert_int_equal(st->reasons[KZ_SWEEP_R_BINARY], binary);
+		got = joined(hs.v, hs.n);
+		assert_string_equal(got, want);
+		free(got);
+		hits_free(&hs);
+		kz_sweep_free(sw);
+	}
+	for (i = 0; i < nw; i++)
+		free(wv[i]);
+	free(wv);
+	free(want);
+	free(data);
+	kz_ioc_table_free(t);
+}
+
 int
 main(void)
 {
@@ -808,6 +900,7 @@ main(void)
 		cmocka_unit_test(test_follow),
 		cmocka_unit_test(test_summary_and_output),
 		cmocka_unit_test(test_memory_faults),
+		cmocka_unit_test(test_line_ends),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

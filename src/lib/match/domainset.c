@@ -128,7 +128,8 @@ bloom_resize(struct kz_domainset *s, size_t names)
 	kz_free(s->bloom);
 	s->bloom = nb;
 	s->bloom_blocks = bits / 512;
-	kz_strset_foreach(s->names, bloom_add_key, s);
+	if (kz_strset_count(s->names)) /* reserve() comes first: often empty */
+		kz_strset_foreach(s->names, bloom_add_key, s);
 	return 0;
 }
 

@@ -225,6 +225,24 @@ refang(struct kz_buf *out, const char *s, size_t len)
 	}
 }
 
+/*
+ * Whether refang() would change s: most lists are not defanged, and
+ * skipping the copy saves an allocation per indicator at load.
+ */
+static int
+defanged(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len >= 3 && ((s[0] | 0x20) == 'h' || (s[0] | 0x20) == 'f') &&
+	    ((s[1] | 0x20) == 'x' || (s[2] | 0x20) == 'x'))
+		return 1;
+	for (i = 0; i < len; i++)
+		if (s[i] == '[' || s[i] == '(' || s[i] == '{')
+			return 1;
+	return 0;
+}
+
 static int
 canon_domain(struct kz_buf *out, const char *s, size_t len)
 {
@@ -419,7 +437,8 @@ kz_ioc_table_canonical(struct kz_buf *out, enum kz_ioc_type *type,
 		    len, VALUE_MAX);
 		goto done;
 	}
-	if (t != KZ_IOC_EMAIL_SUBJECT && t != KZ_IOC_FILENAME) {
+	if (t != KZ_IOC_EMAIL_SUBJECT && t != KZ_IOC_FILENAME &&
+	    defanged(s, len)) {
 		refang(&rf, s, len);
 		if (rf.err) {
 			rc = rf.err;

@@ -321,6 +321,77 @@ cmp_pfx6(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : (x->seq > y->seq);
 }
 
+/*
+ * Sorts IPv4 prefixes like cmp_pfx4 with a stable LSD radix sort on
+ * (start, plen): entries are pushed in seq order (a rebuilt list keeps
+ * its sorted, older part first), so stability orders ties by seq. Three
+ * passes of 13 bits over a 38-bit key; a pass whose digit is the same
+ * everywhere is skipped. Small lists, or no memory, fall back to qsort.
+ */
+#define RADIX_BITS 13
+#define RADIX_N    (1u << RADIX_BITS)
+
+static inline uint64_t
+pfx4_key(const struct pfx4 *p)
+{
+	return (uint64_t)p->start << 6 | p->plen;
+}
+
+static void
+sort_pfx4(struct pfx4 *v, size_t n)
+{
+	uint32_t(*cnt)[RADIX_N];
+	struct pfx4 *tmp, *src = v, *dst;
+	size_t i;
+	unsigned pass;
+
+	if (n < 2048 || !(tmp = kz_malloc(n * sizeof(*tmp)))) {
+		qsort(v, n, sizeof(*v), cmp_pfx4);
+		return;
+	}
+	cnt = kz_calloc(3, sizeof(*cnt));
+	if (!cnt) {
+		kz_free(tmp);
+		qsort(v, n, sizeof(*v), cmp_pfx4);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		uint64_t k = pfx4_key(&v[i]);
+
+		cnt[0][k & (RADIX_N - 1)]++;
+		cnt[1][(k >> RADIX_BITS) & (RADIX_N - 1)]++;
+		cnt[2][(k >> (2 * RADIX_BITS)) & (RADIX_N - 1)]++;
+	}
+	dst = tmp;
+	for (pass = 0; pass < 3; pass++) {
+		uint32_t *c = cnt[pass], sum = 0;
+		unsigned shift = pass * RADIX_BITS, d;
+
+		for (d = 0; d < RADIX_N; d++) {
+			uint32_t x = c[d];
+
+			if (x == n)
+				break; /* one digit value: order unchanged */
+			c[d] = sum;
+			sum += x;
+		}
+		if (d < RADIX_N)
+			continue;
+		for (i = 0; i < n; i++) {
+			unsigned dig = (unsigned)(pfx4_key(&src[i]) >> shift) &
+			    (RADIX_N - 1);
+
+			dst[c[dig]++] = src[i];
+		}
+		dst = src;
+		src = src == v ? tmp : v;
+	}
+	if (src != v)
+		memcpy(v, src, n * sizeof(*v));
+	kz_free(cnt);
+	kz_free(tmp);
+}
+
 /* One prefix of either list, widened. */
 struct pview {
 	u128 start, end;
@@ -416,7 +487,10 @@ flatten(struct plist *l, struct ivout *o,
 
 	if (!l->n)
 		return 0;
-	qsort(l->v, l->n, es, l->v6 ? cmp_pfx6 : cmp_pfx4);
+	if (l->v6)
+		qsort(l->v, l->n, es, cmp_pfx6);
+	else
+		sort_pfx4(l->v, l->n);
 	/* Drop repeated prefixes, keeping the first added. */
 	for (i = 0; i < l->n; i++) {
 		pget(l, i, &p);
