@@ -47,7 +47,8 @@ run: build
 	@exec $(KIZUKI) --db $(KIZUKI_DB) serve --init-admin --listen $(LISTEN)
 
 test: build $(ASAN_BUILD)/build.ninja
-	@ninja -C $(ASAN_BUILD) >/dev/null
+	@ninja -C $(ASAN_BUILD) > $(ASAN_BUILD)/ninja.log 2>&1 || \
+	    { grep -v '^\[' $(ASAN_BUILD)/ninja.log; exit 1; }
 	@$(PYTHON) tests/run.py --build $(BUILD) --asan-build $(ASAN_BUILD)
 
 fuzz:

@@ -582,7 +582,8 @@ api_incident_timeline(struct kz_req *r)
 	}
 	arr = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, kz_event_to_json(&ev[i]));
+		if (kz_access_event(&r->who, &ev[i]))
+			json_array_append_new(arr, kz_event_to_json(&ev[i]));
 	kz_http_json(r, 200,
 	    json_pack("{s:s, s:o}", "ticket", inc->ticket, "events", arr));
 	kz_event_list_free(ev, n);

@@ -102,6 +102,7 @@ int
 api_me_password(struct kz_req *r)
 {
 	static const char *const keys[] = { "current", "new", NULL };
+	char ukey[KZ_USER_NAME_MAX + 8];
 	const char *cur = NULL, *pw = NULL;
 	struct kz_user *u = NULL;
 	json_t *body;
@@ -118,7 +119,16 @@ api_me_password(struct kz_req *r)
 		kz_http_fail_as(r, 400, "invalid");
 		goto done;
 	}
+	/* Guessing the current password counts as failed logins. */
+	snprintf(ukey, sizeof(ukey), "user:%s", r->user->name);
+	if (kz_login_check(r->st, ukey, r->srv->cfg.login_max,
+		r->srv->cfg.login_window) == KZ_EBUSY) {
+		kz_http_header(r, "Retry-After", "60");
+		kz_http_fail_as(r, 429, "rate_limited");
+		goto done;
+	}
 	if (kz_user_authenticate(&u, r->st, r->user->name, cur)) {
+		kz_login_failed(r->st, ukey);
 		kz_error_set(KZ_EPERM, "the current password is wrong");
 		kz_http_fail_as(r, 403, "forbidden");
 		goto done;

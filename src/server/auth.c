@@ -98,9 +98,9 @@ kz_auth_request(struct kz_req *r)
 	}
 	if (r->via_cookie && strcmp(r->method, "GET") != 0 &&
 	    strcmp(r->method, "HEAD") != 0 && !(rt->flags & KZ_RT_NOCSRF) &&
-	    !kz_auth_csrf_ok(r, (rt->flags & KZ_RT_PAGE) ?
-			    ui_form_get(r, "csrf") :
-			    kz_req_header(r, KZ_CSRF_HEADER))) {
+	    !kz_auth_csrf_ok(r,
+		(rt->flags & KZ_RT_PAGE) ? ui_form_get(r, "csrf") :
+					   kz_req_header(r, KZ_CSRF_HEADER))) {
 		kz_error_set(KZ_EPERM,
 		    "missing or wrong CSRF token: send the token from "
 		    "/api/v1/me in the X-CSRF-Token header");

@@ -135,8 +135,8 @@ kz_req_json(struct kz_req *r, json_t **out)
 
 	*out = NULL;
 	if (!kz_req_content_type_is(r, "application/json")) {
-		kz_error_set(KZ_EINVAL,
-		    "send the request body as application/json");
+		kz_error_set(
+		    KZ_EINVAL, "send the request body as application/json");
 		kz_http_fail_as(r, 415, "unsupported_media_type");
 		return -1;
 	}
@@ -156,7 +156,8 @@ kz_req_json(struct kz_req *r, json_t **out)
 	}
 	if (!json_is_object(v)) {
 		json_decref(v);
-		kz_error_set(KZ_EINVAL, "the request body must be a JSON object");
+		kz_error_set(
+		    KZ_EINVAL, "the request body must be a JSON object");
 		kz_http_fail_as(r, 400, "malformed_json");
 		return -1;
 	}
@@ -226,15 +227,16 @@ send_response(struct kz_req *r, unsigned status, const char *type,
 		MHD_add_response_header(resp, "Content-Type", type);
 	if (etag) {
 		MHD_add_response_header(resp, "ETag", etag);
-		MHD_add_response_header(resp, "Cache-Control", "private, no-cache");
+		MHD_add_response_header(
+		    resp, "Cache-Control", "private, no-cache");
 		MHD_add_response_header(
 		    resp, "Vary", "Cookie, Authorization, Accept-Language");
 	} else {
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
 	}
 	if (r->srv->tls)
-		MHD_add_response_header(resp, "Strict-Transport-Security",
-		    "max-age=31536000");
+		MHD_add_response_header(
+		    resp, "Strict-Transport-Security", "max-age=31536000");
 	for (int i = 0; i < r->nheaders; i++)
 		MHD_add_response_header(resp, r->hname[i], r->hvalue[i]);
 	ok = MHD_queue_response(r->conn, status, resp);
@@ -331,8 +333,8 @@ kz_http_json(struct kz_req *r, unsigned status, json_t *v)
 		kz_error_set(KZ_ENOMEM, "out of memory");
 		return kz_http_fail_as(r, 500, "internal");
 	}
-	if (status == 200 && (strcmp(r->method, "GET") == 0 ||
-				 strcmp(r->method, "HEAD") == 0)) {
+	if (status == 200 &&
+	    (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0)) {
 		rc = kz_http_json_body(r, out.ptr, out.len, NULL);
 	} else {
 		rc = send_response(
@@ -399,19 +401,21 @@ int
 kz_http_fail_as(struct kz_req *r, unsigned status, const char *code)
 {
 	const char *fmt = kz_error_format();
-	const char *msg =
-	    kz_error_render(fmt ? kz_tr(r->lang, fmt) : NULL);
+	const char *msg = kz_error_render(fmt ? kz_tr(r->lang, fmt) : NULL);
 	json_t *o;
 
 	if (r->route && (r->route->flags & KZ_RT_PAGE))
 		return ui_fail_page(r, status, code);
 	if (status >= 500) {
-		/* Details of internal failures go to the log, not the client. */
+		/* Details of internal failures go to the log, not the client.
+		 */
 		fprintf(stderr, "kizuki serve: %s %s: %s\n", r->method, r->path,
 		    kz_error_message());
 		if (kz_error_code() != KZ_EBUSY) {
-			kz_error_set(KZ_EIO, "internal error: see the server log");
-			msg = kz_error_render(kz_tr(r->lang, kz_error_format()));
+			kz_error_set(
+			    KZ_EIO, "internal error: see the server log");
+			msg =
+			    kz_error_render(kz_tr(r->lang, kz_error_format()));
 		}
 	}
 	o = json_pack("{s:{s:s, s:s}}", "error", "code", code, "message",
@@ -461,8 +465,8 @@ path_ok(const char *p)
 }
 
 static enum MHD_Result
-check_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-    const char *value)
+check_arg(
+    void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
 	int *bad = cls;
 
@@ -486,10 +490,10 @@ dispatch(struct kz_req *r)
 		kz_http_fail_as(r, 400, "invalid");
 		return;
 	}
-	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, check_arg, &bad);
+	MHD_get_connection_values(
+	    r->conn, MHD_GET_ARGUMENT_KIND, check_arg, &bad);
 	if (bad) {
-		kz_error_set(
-		    KZ_EINVAL, "a query parameter is not valid UTF-8");
+		kz_error_set(KZ_EINVAL, "a query parameter is not valid UTF-8");
 		kz_http_fail_as(r, 400, "invalid_utf8");
 		return;
 	}
@@ -562,21 +566,21 @@ kz_http_on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		if (rt && (rt->flags & KZ_RT_UPLOAD) && cap < KZ_UPLOAD_MAX)
 			cap = KZ_UPLOAD_MAX;
 		kz_buf_init(&r->body, cap);
-		r->lang = kz_lang_from_accept(
-		    MHD_lookup_connection_value(
-			conn, MHD_HEADER_KIND, "Accept-Language"),
-		    srv->cfg.lang);
+		r->lang =
+		    kz_lang_from_accept(MHD_lookup_connection_value(conn,
+					    MHD_HEADER_KIND, "Accept-Language"),
+			srv->cfg.lang);
 		atomic_fetch_add(&srv->m.in_flight, 1);
 		*con_cls = r;
 		cl = MHD_lookup_connection_value(
 		    conn, MHD_HEADER_KIND, "Content-Length");
 		if (cl && strtoull(cl, NULL, 10) > cap) {
-			/* Refuse before reading it; MHD closes the connection. */
+			/* Refuse before reading it; MHD closes the connection.
+			 */
 			r->too_large = 1;
 			atomic_fetch_add(&srv->m.body_too_large, 1);
 			kz_error_set(KZ_ENOMEM,
-			    "the request body is larger than %zu bytes",
-			    cap);
+			    "the request body is larger than %zu bytes", cap);
 			kz_http_fail_as(r, 413, "too_large");
 		}
 		return MHD_YES;
@@ -601,7 +605,8 @@ kz_http_on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		r->suspended = 0;
 		cont(r);
 		if (!r->responded) {
-			kz_error_set(KZ_EIO, "internal error: see the server log");
+			kz_error_set(
+			    KZ_EIO, "internal error: see the server log");
 			kz_http_fail_as(r, 500, "internal");
 		}
 	} else if (!r->responded && !r->suspended) {
@@ -664,7 +669,8 @@ kz_http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	for (i = 0; i < KZ_LAT_BUCKETS && secs > kz_lat_bounds[i]; i++)
 		;
 	atomic_fetch_add(&srv->m.latency[i], 1);
-	atomic_fetch_add(&srv->m.latency_sum_us, (unsigned long long)(secs * 1e6));
+	atomic_fetch_add(
+	    &srv->m.latency_sum_us, (unsigned long long)(secs * 1e6));
 	atomic_fetch_add(&srv->m.bytes_out, r->bytes);
 	atomic_fetch_sub(&srv->m.in_flight, 1);
 	log_request(r, secs);

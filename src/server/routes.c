@@ -151,8 +151,9 @@ kz_route_allow(char *out, size_t outsz, const char *path)
 	for (const struct kz_route *rt = kz_routes; rt->method; rt++) {
 		if (!match(NULL, rt->pattern, path))
 			continue;
-		len += (size_t)snprintf(out + len, len < outsz ? outsz - len : 0,
-		    "%s%s", len ? ", " : "", rt->method);
+		len +=
+		    (size_t)snprintf(out + len, len < outsz ? outsz - len : 0,
+			"%s%s", len ? ", " : "", rt->method);
 		if (len >= outsz)
 			break;
 	}

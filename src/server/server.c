@@ -509,7 +509,7 @@ kz_server_run(struct kz_server_config *cfg, FILE *err)
 	    (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED, kz_http_completed,
 	    srv, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024,
 	    srv->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert,
 	    MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_END);
 	if (!srv->daemon) {

@@ -506,6 +506,9 @@ ui_incident_page(struct kz_req *r)
 		    "id=\"timeline\">",
 		    ui_t(r, N_("Timeline")));
 		for (size_t i = 0; i < nev; i++) {
+			/* Members see only the events access.c allows. */
+			if (!kz_access_event(&r->who, &ev[i]))
+				continue;
 			kz_buf_addf(&b,
 			    "<li><div class=\"meta\">%s &middot; %s &middot; "
 			    "%s</div>",

@@ -438,3 +438,39 @@ def test_cached_answers_follow_every_write(api):  # noqa: F811
                   ctype='text/plain').status == 201
     for _ in range(4):
         assert b.get('/api/v1/incidents').json()['total'] == n + 1
+
+
+def test_drops_root_after_binding(tmp_path):
+    import pathlib
+    import pwd
+    import shutil
+    import tempfile
+    if os.geteuid() != 0:
+        work = tmp_path / 'drop'
+        work.mkdir()
+        # Not root: --user is not needed, and said so.
+        with Server(work, ['--user', 'nobody']) as srv:
+            assert 'not root' in srv.output()
+        return
+    nobody = pwd.getpwnam('nobody')
+    # Under /tmp itself: the test's own folder is not open to nobody.
+    work = pathlib.Path(tempfile.mkdtemp(prefix='kizuki-drop-'))
+    os.chown(str(work), nobody.pw_uid, nobody.pw_gid)
+    srv = Server(work, ['--user', 'nobody'])
+    srv.cli('init')
+    for f in os.listdir(str(work)):
+        os.chown(os.path.join(str(work), f), nobody.pw_uid, nobody.pw_gid)
+    srv.start()
+    try:
+        with open('/proc/%d/status' % srv.proc.pid) as f:
+            uids = [l for l in f if l.startswith('Uid:')][0].split()[1:]
+        assert set(uids) == {str(nobody.pw_uid)}
+        assert srv.client().get('/healthz').status == 200
+        assert 'warning: running as root' not in srv.output()
+    finally:
+        srv.stop()
+        shutil.rmtree(str(work), ignore_errors=True)
+    p = subprocess.run([BIN, '--db', str(tmp_path / 'x.db'), 'serve', '--user',
+                        'no-such-user-here', '--listen', '127.0.0.1:0'],
+                       capture_output=True, text=True, timeout=30)
+    assert p.returncode == 1 and "no system user" in p.stderr

@@ -42,6 +42,7 @@ def world(tmp_path_factory):
     srv.cli('org', 'add', '--name', 'org-a', '--kind', 'member')
     srv.cli('org', 'add', '--name', 'org-b', '--kind', 'member', '--note',
             'ORGB-SECRET-NOTE')
+    srv.cli('org', 'add', '--name', 'org-c-secret', '--kind', 'isp')
     users = {'admin': ('admin', None), 'handler': ('handler', None),
              'member-a': ('member', 'org-a'), 'member-b': ('member', 'org-b'),
              'reporter-a': ('reporter', None),
@@ -71,6 +72,12 @@ def world(tmp_path_factory):
             assert r.status == 200, r
         h.post('/api/v1/reports', 'evidence for %s %s' % (t, mark),
                ctype='text/plain')
+        # Another party in the timeline: a link and a handler's note.
+        h.post('/api/v1/incidents/%s/orgs' % t,
+               {'org': 'org-c-secret', 'role': 'recipient'})
+        h.post('/api/v1/incidents/%s/notes' % t,
+               {'text': 'NOTE-INTERNAL called the ISP'})
+        h.patch('/api/v1/incidents/' + t, {'priority': 2})
         w.cases.append({'ticket': t, 'tlp': tlp, 'link': link,
                         'mark': mark, 'reporter': None})
     # reporter-a reports through its account; a handler then makes it RED.
@@ -166,6 +173,13 @@ def test_each_incident_and_its_parts(world, user):
             tl_ok = role == 'handler' or may_read(role, k['tlp'], link,
                                                   False)
             assert r.status == (200 if tl_ok else 404), (user, k, r)
+            if tl_ok and role == 'member':
+                kinds = {e['kind'] for e in r.json()['events']}
+                assert kinds <= {'opened', 'status', 'result', 'update'}
+                assert 'update' in kinds
+                for secret in ('org-c-secret', 'NOTE-INTERNAL',
+                               '@x.example', 'evidence for'):
+                    assert secret not in r.text, (user, k, secret)
         r = c.get('/api/v1/incidents/%s/reports' % t)
         assert r.status == (200 if role == 'handler' else 403)
         if role != 'handler':

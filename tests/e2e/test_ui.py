@@ -299,6 +299,12 @@ def test_member_sees_only_their_org(srv):
             {'Content-Type': 'application/json', 'X-CSRF-Token': csrf},
             cookie)
         assert st in (200, 201), body
+    # A handler's working note must never reach a member's page.
+    st, _, body = srv.request(
+        'POST', '/api/v1/incidents/%s/notes' % tickets[0],
+        json.dumps({'text': 'internal-note-marker'}),
+        {'Content-Type': 'application/json', 'X-CSRF-Token': csrf}, cookie)
+    assert st in (200, 201), body
     cookie, _ = srv.login('mem')
     st, _, page = srv.request('GET', '/incidents', cookie=cookie)
     assert tickets[0] in page and tickets[1] not in page
@@ -309,6 +315,8 @@ def test_member_sees_only_their_org(srv):
     st, _, page = srv.request('GET', '/incidents/' + tickets[0],
                               cookie=cookie)
     assert 'note-form' not in page and 'reporter@example.org' not in page
+    assert 'internal-note-marker' not in page
+    assert 'member-b' not in page  # other orgs linked to the incident
     assert srv.request('GET', '/orgs/member-b', cookie=cookie)[0] == 404
     assert srv.request('GET', '/orgs', cookie=cookie)[0] == 403
     assert srv.request('GET', '/users', cookie=cookie)[0] == 403

@@ -352,6 +352,47 @@ test_link_unlink_and_redact(void **state)
 	kz_store_close(w.st);
 }
 
+static void
+test_events_members_see(void **state)
+{
+	struct kz_principal m = { 5, "m", KZ_ROLE_MEMBER, 7 };
+	struct kz_principal h = { 1, "h", KZ_ROLE_HANDLER, 0 };
+	static const struct {
+		const char *kind;
+		int shown;
+	} cases[] = { { "opened", 1 }, { "status", 1 }, { "result", 1 },
+		{ "note", 0 }, { "report", 0 }, { "link", 0 }, { "contact", 0 },
+		{ "reply", 0 }, { "imported", 0 }, { "assign", 0 } };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct kz_event ev = { 0 };
+
+		ev.kind = (char *)cases[i].kind;
+		assert_int_equal(kz_access_event(&m, &ev), cases[i].shown);
+		assert_int_equal(kz_access_event(&h, &ev), 1);
+	}
+	{
+		struct kz_event ev = { 0 };
+
+		ev.kind = "update";
+		ev.data = json_pack("{s:{s:s, s:s}, s:{s:i, s:i}}", "reporter",
+		    "from", "a@x.example", "to", "b@x.example", "priority",
+		    "from", 3, "to", 1);
+		assert_int_equal(kz_access_event(&h, &ev), 1);
+		assert_non_null(json_object_get(ev.data, "reporter"));
+		assert_int_equal(kz_access_event(&m, &ev), 1);
+		assert_null(json_object_get(ev.data, "reporter"));
+		assert_non_null(json_object_get(ev.data, "priority"));
+		json_decref(ev.data);
+		/* An update of the reporter alone is not shown at all. */
+		ev.data = json_pack(
+		    "{s:{s:n, s:s}}", "reporter", "from", "to", "b@x.example");
+		assert_int_equal(kz_access_event(&m, &ev), 0);
+		json_decref(ev.data);
+	}
+}
+
 int
 main(void)
 {
@@ -362,6 +403,7 @@ main(void)
 		cmocka_unit_test(test_store_and_sql_agree),
 		cmocka_unit_test(test_member_of_other_org_sees_nothing),
 		cmocka_unit_test(test_link_unlink_and_redact),
+		cmocka_unit_test(test_events_members_see),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -180,6 +180,24 @@ kz_access_redact(const struct kz_principal *who, struct kz_incident *inc)
 }
 
 int
+kz_access_event(const struct kz_principal *who, struct kz_event *ev)
+{
+	static const char *const shown[] = { "opened", "status", "result",
+		"update", NULL };
+
+	if (who->role == KZ_ROLE_ADMIN || who->role == KZ_ROLE_HANDLER)
+		return 1;
+	if (!ev->kind || kz_name_index(shown, ev->kind) < 0)
+		return 0;
+	if (ev->data && json_is_object(ev->data))
+		json_object_del(ev->data, "reporter");
+	if (strcmp(ev->kind, "update") == 0 && ev->data &&
+	    json_object_size(ev->data) == 0)
+		return 0;
+	return 1;
+}
+
+int
 kz_access_org(const struct kz_principal *who, int64_t org_id, int write)
 {
 	if (who->role == KZ_ROLE_ADMIN || who->role == KZ_ROLE_HANDLER)

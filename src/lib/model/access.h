@@ -27,7 +27,12 @@
  *                    as a recipient (the only way RED reaches a member).
  *                    Such a member reads the incident and its timeline,
  *                    never the raw reports (they name the reporter), and
- *                    changes nothing.
+ *                    changes nothing. Of the timeline it reads what the
+ *                    CSIRT tells the orgs concerned: opened, status,
+ *                    result and field updates (without the reporter);
+ *                    not reports, notes, contacts, replies nor links,
+ *                    which name the reporter, other orgs and the
+ *                    handlers' working notes (kz_access_event).
  *
  *   reporter, and    a user who reported the incident through their own
  *   any other user   account (incident_users) reads the incident itself
@@ -48,6 +53,7 @@
 
 #include <stdint.h>
 
+#include "model/event.h"
 #include "model/incident.h"
 #include "model/taxonomy.h"
 #include "model/user.h"
@@ -107,6 +113,12 @@ const char *kz_access_incident_sql(
 
 /* Clears what who may not read of a readable incident (reporter). */
 void kz_access_redact(const struct kz_principal *who, struct kz_incident *inc);
+
+/*
+ * Whether who may see one event of a timeline it may read; redacts the
+ * event's data (the reporter field of an update) in place when needed.
+ */
+int kz_access_event(const struct kz_principal *who, struct kz_event *ev);
 
 /* Whether who may read (write 0) or change (write 1) the org org_id. */
 int kz_access_org(const struct kz_principal *who, int64_t org_id, int write);

@@ -320,7 +320,7 @@ kz_compose(struct kz_composed *out, struct kz_store *st,
 		      xml = KZ_BUF_INIT(32u << 20), mp = KZ_BUF_INIT(256);
 	struct kz_buf *xarf = NULL;
 	struct kz_mailout_part *parts = NULL;
-	char(*names)[24] = NULL;
+	char(*names)[32] = NULL;
 	struct kz_mailout m = { 0 };
 	size_t n_xarf = 0, n_parts = 0;
 	unsigned char rnd[8];
