@@ -16,7 +16,7 @@ FUZZ_SECONDS ?= 60
 PYTHON     ?= /usr/bin/python3
 KIZUKI     := $(BUILD)/src/cli/kizuki
 
-.PHONY: all deps build run test unit fuzz bench format clean data
+.PHONY: all deps build kizuki run test unit fuzz bench format clean data
 
 all: build
 
@@ -29,12 +29,16 @@ $(BUILD)/build.ninja:
 build: deps $(BUILD)/build.ninja
 	@ninja -C $(BUILD)
 
+# Only the program, for make run: the tests are built by make test.
+kizuki: deps $(BUILD)/build.ninja
+	@ninja -C $(BUILD) src/cli/kizuki
+
 $(ASAN_BUILD)/build.ninja:
 	meson setup $(ASAN_BUILD) --buildtype=debug -Dwerror=true \
 	    -Db_sanitize=address,undefined -Db_lundef=false
 
 # The first start creates an admin and prints its one-time password.
-run: build
+run: kizuki
 	@mkdir -p $(dir $(KIZUKI_DB))
 	@$(KIZUKI) --db $(KIZUKI_DB) init
 	@echo

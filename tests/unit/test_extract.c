@@ -191,12 +191,146 @@ test_many_items(void **state)
 	kz_buf_release(&t);
 }
 
+/*
+ * De-duplication against the one-item-per-occurrence mode: the same
+ * values in the same order of first appearance, with the offsets of the
+ * first occurrence and the number of occurrences. Enough values of every
+ * kind to grow the table several times, repeats near and far.
+ */
+static void
+test_dedup_matches_all(void **state)
+{
+	struct kz_buf t = KZ_BUF_INIT(1 << 24);
+	struct kz_extract_result all, r;
+	unsigned seed = 7;
+
+	(void)state;
+	for (int i = 0; i < 20000; i++) {
+		unsigned v;
+
+		seed = seed * 1103515245 + 12345;
+		v = (seed >> 8) % (i < 10000 ? 6000 : 300);
+		switch ((seed >> 4) % 6) {
+		case 0:
+			kz_buf_addf(&t, "%u.%u.2.%u ", v >> 8, v & 255, v % 7);
+			break;
+		case 1:
+			kz_buf_addf(&t, "h%u.example.com ", v);
+			break;
+		case 2:
+			kz_buf_addf(&t, "hxxp://example[.]org/p/%u ", v);
+			break;
+		case 3:
+			kz_buf_addf(&t, "%032x ", v * 2654435761u);
+			break;
+		case 4:
+			kz_buf_addf(&t, "u%u@example.net 2001:db8::%x ", v, v);
+			break;
+		default:
+			/* not canonical: found as 10.0.x.1 */
+			kz_buf_addf(&t, "010.0.%u.1 ", v & 255);
+			break;
+		}
+	}
+	assert_int_equal(t.err, 0);
+	kz_extract_result_init(&all);
+	kz_extract_result_init(&r);
+	assert_int_equal(kz_extract(&all, t.ptr, t.len, KZ_EXTRACT_ALL), 0);
+	for (int pass = 0; pass < 2; pass++) {
+		size_t k = 0;
+
+		/* the second pass reuses a result that kept every item */
+		assert_int_equal(kz_extract(&r, t.ptr, t.len, 0), 0);
+		for (size_t i = 0; i < all.n; i++) {
+			const struct kz_extract_item *a = &all.items[i], *it;
+
+			assert_int_equal(a->count, 1);
+			it = kz_extract_find(&r, a->type, a->value);
+			assert_non_null(it);
+			assert_int_equal(it->type, a->type);
+			assert_string_equal(it->value, a->value);
+			assert_int_equal(it->len, strlen(it->value));
+			if (it->start == a->start) {
+				/* first occurrence: the next item */
+				assert_ptr_equal(it, &r.items[k]);
+				assert_int_equal(it->end, a->end);
+				k++;
+			}
+		}
+		assert_int_equal(k, r.n);
+		{
+			size_t occ = 0;
+
+			for (size_t i = 0; i < r.n; i++)
+				occ += r.items[i].count;
+			assert_int_equal(occ, all.n);
+		}
+		for (size_t i = 0; i < r.n; i++) {
+			size_t c = 0;
+
+			if (i % 97)
+				continue; /* quadratic: a sample */
+			for (size_t j = 0; j < all.n; j++)
+				c += all.items[j].type == r.items[i].type &&
+				    strcmp(all.items[j].value,
+					r.items[i].value) == 0;
+			assert_int_equal(r.items[i].count, c);
+		}
+		assert_int_equal(
+		    kz_extract(&all, t.ptr, t.len, KZ_EXTRACT_ALL), 0);
+	}
+	assert_true(r.n > 5000);
+	kz_extract_result_release(&all);
+	kz_extract_result_release(&r);
+	kz_buf_release(&t);
+}
+
+/* Addresses are looked up by their number: only the canonical spelling. */
+static void
+test_find_ipv4(void **state)
+{
+	const char *t = "10.0.0.1 0.0.0.0 255.255.255.255 10.0.0.1 "
+			"example.com 1.2.3.40";
+	struct kz_extract_result r;
+	const struct kz_extract_item *it;
+
+	(void)state;
+	kz_extract_result_init(&r);
+	assert_int_equal(kz_extract(&r, t, strlen(t), 0), 0);
+	assert_int_equal(r.n, 5);
+	it = kz_extract_find(&r, KZ_IOC_IPV4, "10.0.0.1");
+	assert_ptr_equal(it, &r.items[0]);
+	assert_int_equal(it->count, 2);
+	assert_ptr_equal(
+	    kz_extract_find(&r, KZ_IOC_IPV4, "0.0.0.0"), &r.items[1]);
+	assert_ptr_equal(
+	    kz_extract_find(&r, KZ_IOC_IPV4, "255.255.255.255"), &r.items[2]);
+	assert_ptr_equal(
+	    kz_extract_find(&r, KZ_IOC_IPV4, "1.2.3.40"), &r.items[4]);
+	assert_null(kz_extract_find(&r, KZ_IOC_IPV4, "010.0.0.1"));
+	assert_null(kz_extract_find(&r, KZ_IOC_IPV4, "10.0.0.01"));
+	assert_null(kz_extract_find(&r, KZ_IOC_IPV4, "10.0.0.1."));
+	assert_null(kz_extract_find(&r, KZ_IOC_IPV4, "10.0.0"));
+	assert_null(kz_extract_find(&r, KZ_IOC_IPV4, "1.2.3.4"));
+	assert_null(kz_extract_find(&r, KZ_IOC_IPV4, "1.2.3.400"));
+	assert_null(kz_extract_find(&r, KZ_IOC_IPV4, ""));
+	assert_null(kz_extract_find(&r, KZ_IOC_DOMAIN, "10.0.0.1"));
+	assert_null(kz_extract_find(&r, KZ_IOC_IPV4, "example.com"));
+	assert_non_null(kz_extract_find(&r, KZ_IOC_DOMAIN, "example.com"));
+	kz_extract_result_release(&r);
+}
+
 static void
 test_alloc_failures(void **state)
 {
 	const char *t =
 	    "hxxp://例え.みんな/a ceo[at]example.com 192.0.2.1 "
-	    "ｅｘａｍｐｌｅ．ｃｏｍ d41d8cd98f00b204e9800998ecf8427e";
+	    "ｅｘａｍｐｌｅ．ｃｏｍ d41d8cd98f00b204e9800998ecf8427e "
+	    /* more values than are queued for look-up at once */
+	    "10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4 10.0.0.5 10.0.0.6 10.0.0.7 "
+	    "a.example.com b.example.com c.example.com d.example.com "
+	    "e.example.com f.example.com g.example.com 10.0.0.1 "
+	    "http://example.net/x 192.0.2.1 AS64496 CVE-2021-44228";
 	unsigned long total;
 
 	(void)state;
@@ -219,6 +353,18 @@ test_alloc_failures(void **state)
 		rc = kz_extract(&r, t, strlen(t), 0);
 		kz_alloc_fail_at(0);
 		assert_true(rc == 0 || rc == KZ_ENOMEM);
+		/* what was kept is whole */
+		for (size_t k = 0; k < r.n; k++) {
+			assert_non_null(r.items[k].value);
+			assert_int_equal(
+			    strlen(r.items[k].value), r.items[k].len);
+			assert_true(r.items[k].count >= 1);
+			assert_ptr_equal(kz_extract_find(&r, r.items[k].type,
+					     r.items[k].value),
+			    &r.items[k]);
+		}
+		if (rc == 0)
+			assert_int_equal(r.n, 20);
 		kz_extract_result_release(&r);
 	}
 }
@@ -232,6 +378,8 @@ main(void)
 		cmocka_unit_test(test_flags),
 		cmocka_unit_test(test_hostile_bytes),
 		cmocka_unit_test(test_many_items),
+		cmocka_unit_test(test_dedup_matches_all),
+		cmocka_unit_test(test_find_ipv4),
 		cmocka_unit_test(test_alloc_failures),
 	};
 

@@ -77,6 +77,22 @@ static const uint16_t cls[256] = {
 #undef HI
 
 
+/*
+ * Values found and not yet looked up: each one's slot is fetched into the
+ * cache when it is found and read when the queue is full, so that the
+ * miss overlaps the scan instead of stalling it. The queue is worked off
+ * in order, which keeps the items in order of first appearance.
+ */
+#define QUEUE_LEN  16
+#define QUEUE_TEXT 4096 /* bytes of queued values before a flush */
+
+struct pending {
+	uint64_t key;
+	size_t start, end;
+	uint32_t off, len; /* of the value in ctx.qval */
+	enum kz_ioc_type type;
+};
+
 struct ctx {
 	struct kz_extract_result *r;
 	const unsigned char *text;
@@ -86,31 +102,44 @@ struct ctx {
 	struct kz_buf val;
 	char *nbuf;
 	uint32_t *map;
-	int err;
+	struct pending q[QUEUE_LEN];
+	size_t nq;
+	struct kz_buf qval;
 };
 
 /* --- result storage ------------------------------------------------------ */
 
 /*
- * The de-duplication table. Values live one after the other in one
- * arena and are named by offset, so that a slot is 16 bytes: a probe
- * reads one slot and, on a match, the value. Counts and offsets are
- * kept aside and copied into the items when the scan ends.
+ * The de-duplication table: open addressing with linear probing over
+ * 16-byte slots that hold a 64-bit key, where the value is and how many
+ * more times it was seen. The values live one after the other in one
+ * arena, each behind a header with its item index, type and length,
+ * 8-byte aligned. With hundreds of thousands of values neither the table
+ * nor the arena fits the cache and each place read is a miss, so a value
+ * seen before costs one slot and, to confirm it, one arena entry; an
+ * IPv4 address, the value logs repeat most, is its own key and costs the
+ * slot alone. Growing reads only the slots. The items get their values in
+ * one walk over the arena when the scan ends, and their counts from the
+ * slots that counted.
  */
 struct kz_extract_slot {
-	uint32_t h;
-	uint32_t key; /* length << 4 | type */
-	uint32_t idx; /* item index + 1; 0: empty */
-	uint32_t off; /* of the value in the arena */
+	uint64_t key; /* IPV4_KEY | address, or the hash without that bit */
+	uint32_t ref; /* offset of the entry in the arena / 8, + 1; 0: empty */
+	uint32_t extra; /* occurrences after the first, mod 2^32 */
 };
 
-struct kz_extract_aux {
-	size_t count;
-	size_t off;
+#define IPV4_KEY (1ULL << 63)
+
+struct entry {
+	uint32_t idx; /* of the item */
+	uint32_t key; /* length << 4 | type */
 };
 
 /* The arena is addressed with 32-bit offsets. */
 #define ARENA_MAX ((size_t)UINT32_MAX)
+
+/* Longest value the table can name (the key holds its length). */
+#define VALUE_MAX ((size_t)UINT32_MAX >> 4)
 
 void
 kz_extract_result_init(struct kz_extract_result *r)
@@ -133,21 +162,119 @@ kz_extract_result_release(struct kz_extract_result *r)
 {
 	kz_free(r->items);
 	kz_free(r->slots);
-	kz_free(r->aux);
 	kz_free(r->arena);
 	kz_extract_result_init(r);
 }
 
+static size_t
+entry_size(size_t n)
+{
+	return (sizeof(struct entry) + n + 1 + 7) & ~(size_t)7;
+}
+
+static struct entry *
+entry_at(const struct kz_extract_result *r, uint32_t ref)
+{
+	return (struct entry *)(void *)(r->arena + ((size_t)(ref - 1) << 3));
+}
+
+static uint64_t
+load64(const char *s)
+{
+	uint64_t w;
+
+	memcpy(&w, s, sizeof(w));
+	return w;
+}
+
+static uint64_t
+load32(const char *s)
+{
+	uint32_t w;
+
+	memcpy(&w, s, sizeof(w));
+	return w;
+}
+
+static uint64_t
+mix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 33);
+}
+
+/* Eight bytes at a time; the tail as two overlapping loads. */
 static uint64_t
 hash_value(enum kz_ioc_type t, const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL ^ (uint64_t)t;
+	uint64_t h = ((uint64_t)n << 8 | (uint64_t)t) * 0x9e3779b97f4a7c15ULL;
+	size_t i = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
+	for (; n - i > 8; i += 8)
+		h = (h ^ load64(s + i)) * 0x9fb21c651e98df25ULL ^ (h >> 29);
+	if (n >= 8)
+		h ^= load64(s + n - 8);
+	else if (n >= 4)
+		h ^= load32(s) << 32 | load32(s + n - 4);
+	else if (n > 0)
+		h ^= (uint64_t)(unsigned char)s[0] << 16 |
+		    (uint64_t)(unsigned char)s[n / 2] << 8 |
+		    (unsigned char)s[n - 1];
+	return mix(h) & ~IPV4_KEY;
+}
+
+/*
+ * An IPv4 address in canonical form ("192.0.2.1") as IPV4_KEY | address
+ * in *key; -1 for any other spelling, which is hashed instead.
+ */
+static int
+ipv4_key(const char *s, size_t n, uint64_t *key)
+{
+	uint64_t a = 0;
+	unsigned v = 0, digits = 0, parts = 0;
+
+	if (n < 7 || n > 15)
+		return -1;
+	for (size_t i = 0; i <= n; i++) {
+		unsigned c = i < n ? (unsigned char)s[i] : '.';
+
+		if (c == '.') {
+			if (!digits || v > 255 || ++parts > 4)
+				return -1;
+			a = a << 8 | v;
+			v = 0;
+			digits = 0;
+		} else if (c - '0' < 10 && (digits == 0 || v != 0)) {
+			v = v * 10 + (c - '0');
+			digits++;
+		} else {
+			return -1;
+		}
 	}
-	return h ^ (h >> 31);
+	if (parts != 4)
+		return -1;
+	*key = IPV4_KEY | a;
+	return 0;
+}
+
+static uint64_t
+value_key(enum kz_ioc_type t, const char *s, size_t n)
+{
+	uint64_t key;
+
+	if (t == KZ_IOC_IPV4 && ipv4_key(s, n, &key) == 0)
+		return key;
+	return hash_value(t, s, n);
+}
+
+/* Where a key's probe starts: a hash is spread already, an address not. */
+static size_t
+key_home(uint64_t key)
+{
+	return (size_t)(key & IPV4_KEY ? mix(key) : key);
 }
 
 static uint32_t
@@ -156,20 +283,26 @@ slot_key(enum kz_ioc_type t, size_t n)
 	return (uint32_t)(n << 4) | (uint32_t)t;
 }
 
+/* The slot of the value with that key, or the empty slot for it. */
 static struct kz_extract_slot *
 find_slot(const struct kz_extract_result *r, enum kz_ioc_type t, const char *s,
-    size_t n, uint64_t h)
+    size_t n, uint64_t key)
 {
-	size_t mask = r->nslots - 1, i = (size_t)(h >> 32) & mask;
-	uint32_t key = slot_key(t, n), h32 = (uint32_t)h;
+	size_t mask = r->nslots - 1, i = key_home(key) & mask;
+	uint32_t ek = slot_key(t, n);
 
 	for (;; i = (i + 1) & mask) {
 		struct kz_extract_slot *sl = &r->slots[i];
+		const struct entry *e;
 
-		if (!sl->idx)
+		if (!sl->ref)
 			return sl;
-		if (sl->h == h32 && sl->key == key &&
-		    memcmp(r->arena + sl->off, s, n) == 0)
+		if (sl->key != key)
+			continue;
+		if (key & IPV4_KEY)
+			return sl; /* the key is the value */
+		e = entry_at(r, sl->ref);
+		if (e->key == ek && memcmp(e + 1, s, n) == 0)
 			return sl;
 	}
 }
@@ -177,7 +310,7 @@ find_slot(const struct kz_extract_result *r, enum kz_ioc_type t, const char *s,
 static int
 grow_slots(struct kz_extract_result *r)
 {
-	size_t nn = r->nslots ? r->nslots * 2 : 256;
+	size_t nn = r->nslots ? r->nslots * 2 : 1024;
 	struct kz_extract_slot *old = r->slots;
 	size_t oldn = r->nslots;
 
@@ -188,17 +321,12 @@ grow_slots(struct kz_extract_result *r)
 	}
 	r->nslots = nn;
 	for (size_t i = 0; i < oldn; i++) {
-		const struct kz_extract_item *it;
 		size_t k;
 
-		if (!old[i].idx)
+		if (!old[i].ref)
 			continue;
-		it = &r->items[old[i].idx - 1];
-		k = (size_t)(hash_value(
-				 it->type, r->arena + old[i].off, it->len) >>
-			32) &
-		    (nn - 1);
-		while (r->slots[k].idx)
+		k = key_home(old[i].key) & (nn - 1);
+		while (r->slots[k].ref)
 			k = (k + 1) & (nn - 1);
 		r->slots[k] = old[i];
 	}
@@ -206,19 +334,26 @@ grow_slots(struct kz_extract_result *r)
 	return 0;
 }
 
-/* Appends a value and its NUL to the arena; 0, or KZ_ENOMEM. */
+/*
+ * Appends an entry for the value s[0..n) of type t, item idx, to the
+ * arena; 0, or KZ_ENOMEM. *ref names it.
+ */
 static int
-store_value(struct kz_extract_result *r, const char *s, size_t n, size_t *off)
+store_value(struct kz_extract_result *r, enum kz_ioc_type t, const char *s,
+    size_t n, size_t idx, uint32_t *ref)
 {
-	if (r->arena_alloc - r->arena_len < n + 1) {
+	size_t need = entry_size(n);
+	struct entry *e;
+
+	if (r->arena_alloc - r->arena_len < need) {
 		size_t na = r->arena_alloc ? r->arena_alloc : 65536;
 		char *p;
 
-		while (na - r->arena_len < n + 1)
+		while (na - r->arena_len < need)
 			na *= 2;
 		if (na > ARENA_MAX)
 			na = ARENA_MAX;
-		if (na - r->arena_len < n + 1)
+		if (na - r->arena_len < need)
 			return KZ_ENOMEM;
 		p = kz_realloc(r->arena, na);
 		if (!p)
@@ -226,35 +361,39 @@ store_value(struct kz_extract_result *r, const char *s, size_t n, size_t *off)
 		r->arena = p;
 		r->arena_alloc = na;
 	}
-	*off = r->arena_len;
-	memcpy(r->arena + r->arena_len, s, n);
-	r->arena[r->arena_len + n] = '\0';
-	r->arena_len += n + 1;
+	e = (struct entry *)(void *)(r->arena + r->arena_len);
+	e->idx = (uint32_t)idx;
+	e->key = slot_key(t, n);
+	memcpy(e + 1, s, n);
+	((char *)(e + 1))[n] = '\0';
+	*ref = (uint32_t)(r->arena_len >> 3) + 1;
+	r->arena_len += need;
 	return 0;
 }
 
-/* Adds the value in cx->val as an item of type t found at [start, end). */
+/*
+ * Adds the value s[0..n) as an item of type t found at [start, end); key
+ * is its value_key() unless every occurrence is kept.
+ */
 static int
-add_item(struct ctx *cx, enum kz_ioc_type t, size_t start, size_t end)
+add_item(struct ctx *cx, enum kz_ioc_type t, const char *s, size_t n,
+    uint64_t key, size_t start, size_t end)
 {
 	struct kz_extract_result *r = cx->r;
 	struct kz_extract_item *it;
 	struct kz_extract_slot *slot = NULL;
-	const char *s = cx->val.ptr;
-	size_t n = cx->val.len, off = 0;
-	uint64_t h = 0;
+	uint32_t ref = 0;
 	int rc;
 
-	if (cx->val.err)
-		return cx->val.err;
 	if (!(cx->flags & KZ_EXTRACT_ALL)) {
-		/* at most 3/4 full */
-		if ((r->n + 1) * 4 > r->nslots * 3 && grow_slots(r))
+		/* at most half full */
+		if ((r->n + 1) * 2 > r->nslots && grow_slots(r))
 			return KZ_ENOMEM;
-		h = hash_value(t, s, n);
-		slot = find_slot(r, t, s, n, h);
-		if (slot->idx) {
-			r->aux[slot->idx - 1].count++;
+		slot = find_slot(r, t, s, n, key);
+		if (slot->ref) {
+			if (++slot->extra == 0) /* carry */
+				r->items[entry_at(r, slot->ref)->idx].count +=
+				    (size_t)UINT32_MAX + 1;
 			return 0;
 		}
 	}
@@ -266,18 +405,13 @@ add_item(struct ctx *cx, enum kz_ioc_type t, size_t start, size_t end)
 		size_t na = r->alloc ? r->alloc * 2 : 64;
 		struct kz_extract_item *ni =
 		    kz_realloc(r->items, na * sizeof(*ni));
-		struct kz_extract_aux *nx;
 
 		if (!ni)
 			return kz_error_set(KZ_ENOMEM, "out of memory");
 		r->items = ni;
-		nx = kz_realloc(r->aux, na * sizeof(*nx));
-		if (!nx)
-			return kz_error_set(KZ_ENOMEM, "out of memory");
-		r->aux = nx;
 		r->alloc = na;
 	}
-	rc = store_value(r, s, n, &off);
+	rc = store_value(r, t, s, n, r->n, &ref);
 	if (rc == KZ_ENOMEM && r->arena_alloc == ARENA_MAX) {
 		r->truncated = 1; /* 4 GiB of distinct values */
 		return 0;
@@ -291,25 +425,88 @@ add_item(struct ctx *cx, enum kz_ioc_type t, size_t start, size_t end)
 	it->start = start;
 	it->end = end;
 	it->count = 1;
-	r->aux[r->n].count = 1;
-	r->aux[r->n].off = off;
 	r->n++;
 	if (slot) {
-		slot->h = (uint32_t)h;
-		slot->key = slot_key(t, n);
-		slot->idx = (uint32_t)r->n;
-		slot->off = (uint32_t)off;
+		slot->key = key;
+		slot->ref = ref;
+		slot->extra = 0;
 	}
 	return 0;
 }
 
-/* Points the items at their values and gives them their counts. */
+/* Looks up the queued values in order; 0, or KZ_ENOMEM. */
+static int
+flush_queue(struct ctx *cx)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < cx->nq && !rc; i++) {
+		const struct pending *p = &cx->q[i];
+
+		rc = add_item(cx, p->type, cx->qval.ptr + p->off, p->len,
+		    p->key, p->start, p->end);
+	}
+	cx->nq = 0;
+	kz_buf_reset(&cx->qval);
+	return rc;
+}
+
+/* Adds the value in cx->val as an item of type t found at [start, end). */
+static int
+queue_item(struct ctx *cx, enum kz_ioc_type t, size_t start, size_t end)
+{
+	const struct kz_extract_result *r = cx->r;
+	struct pending *p;
+	size_t n = cx->val.len;
+	int rc;
+
+	if (cx->val.err)
+		return cx->val.err;
+	if (cx->flags & KZ_EXTRACT_ALL)
+		return add_item(cx, t, cx->val.ptr, n, 0, start, end);
+	if (cx->nq == QUEUE_LEN || cx->qval.len > QUEUE_TEXT) {
+		rc = flush_queue(cx);
+		if (rc)
+			return rc;
+	}
+	p = &cx->q[cx->nq];
+	p->key = value_key(t, cx->val.ptr, n);
+	p->start = start;
+	p->end = end;
+	p->off = (uint32_t)cx->qval.len;
+	p->len = (uint32_t)n;
+	p->type = t;
+	kz_buf_add(&cx->qval, cx->val.ptr, n);
+	if (cx->qval.err)
+		return cx->qval.err;
+	cx->nq++;
+	if (r->nslots)
+		__builtin_prefetch(
+		    &r->slots[key_home(p->key) & (r->nslots - 1)], 1);
+	return 0;
+}
+
+/*
+ * Points the items at their values (the entries are in the order of the
+ * items) and adds to their counts what the slots counted. The slots are
+ * emptied of counts, so that this can run once per scan only.
+ */
 static void
 sync_items(struct kz_extract_result *r)
 {
+	size_t off = 0;
+
 	for (size_t i = 0; i < r->n; i++) {
-		r->items[i].value = r->arena + r->aux[i].off;
-		r->items[i].count = r->aux[i].count;
+		r->items[i].value = r->arena + off + sizeof(struct entry);
+		off += entry_size(r->items[i].len);
+	}
+	for (size_t i = 0; i < r->nslots; i++) {
+		struct kz_extract_slot *sl = &r->slots[i];
+
+		if (sl->extra) {
+			r->items[entry_at(r, sl->ref)->idx].count += sl->extra;
+			sl->extra = 0;
+		}
 	}
 }
 
@@ -319,11 +516,12 @@ kz_extract_find(
 {
 	size_t n = strlen(value);
 
-	if (r->nslots && !(r->flags & KZ_EXTRACT_ALL)) {
+	if (r->nslots && !(r->flags & KZ_EXTRACT_ALL) && n <= VALUE_MAX) {
 		struct kz_extract_slot *slot =
-		    find_slot(r, type, value, n, hash_value(type, value, n));
+		    find_slot(r, type, value, n, value_key(type, value, n));
 
-		return slot->idx ? &r->items[slot->idx - 1] : NULL;
+		return slot->ref ? &r->items[entry_at(r, slot->ref)->idx] :
+				   NULL;
 	}
 	for (size_t i = 0; i < r->n; i++)
 		if (r->items[i].type == type && r->items[i].len == n &&
@@ -521,7 +719,7 @@ emit(struct ctx *cx, const struct run *rn, enum kz_ioc_type t, size_t vs,
 	size_t s = rn->map ? rn->map[vs] : vs;
 	size_t e = rn->map ? rn->map[ve] : ve;
 
-	return add_item(cx, t, rn->base + s, rn->base + e);
+	return queue_item(cx, t, rn->base + s, rn->base + e);
 }
 
 /*
@@ -1083,7 +1281,7 @@ kz_extract(
 	const unsigned char *p = (const unsigned char *)text;
 	struct ctx cx;
 	size_t i = 0;
-	int rc = 0;
+	int rc = 0, rc2;
 
 	result_clear(out);
 	out->flags = flags;
@@ -1096,6 +1294,7 @@ kz_extract(
 	if (!cx.types)
 		cx.types = (1u << KZ_IOC_NTYPES) - 1;
 	kz_buf_init(&cx.val, KZ_IOC_URL_MAX * 4);
+	kz_buf_init(&cx.qval, QUEUE_TEXT + KZ_IOC_URL_MAX * 4);
 	while (i < len) {
 		size_t start, stop, adv = 1;
 		unsigned f = 0, k;
@@ -1148,8 +1347,13 @@ kz_extract(
 	}
 	rc = 0;
 done:
+	/* what was found before a failure is kept too */
+	rc2 = flush_queue(&cx);
+	if (!rc)
+		rc = rc2;
 	sync_items(out);
 	kz_buf_release(&cx.val);
+	kz_buf_release(&cx.qval);
 	kz_free(cx.nbuf);
 	kz_free(cx.map);
 	return rc;

@@ -50,7 +50,6 @@ struct kz_extract_item {
 };
 
 struct kz_extract_slot;
-struct kz_extract_aux;
 
 struct kz_extract_result {
 	struct kz_extract_item *items; /* in order of first appearance */
@@ -61,8 +60,7 @@ struct kz_extract_result {
 	size_t alloc;
 	struct kz_extract_slot *slots; /* de-duplication table */
 	size_t nslots;
-	struct kz_extract_aux *aux; /* counts and offsets while scanning */
-	char *arena;                /* the values, one after the other */
+	char *arena; /* the values, one after the other */
 	size_t arena_len, arena_alloc;
 };
 
