@@ -46,6 +46,18 @@ cli_common_opt(struct cli *cli, int c, const char *arg)
 	return 0;
 }
 
+int
+cli_other_opt(struct cli *cli, int c, const char *arg)
+{
+	int r = cli_common_opt(cli, c, arg);
+
+	if (r > 0)
+		return -2;
+	if (r < 0)
+		return CLI_USAGE;
+	return cli_usage(cli, "%s", _("unexpected option"));
+}
+
 static struct kz_store *
 open_store(struct cli *cli, unsigned flags)
 {

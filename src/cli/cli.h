@@ -59,6 +59,13 @@ enum {
 int cli_common_opt(struct cli *cli, int c, const char *arg);
 
 /*
+ * For the default case of a command's option switch: handles a common
+ * option and returns -2 to go on parsing, or prints the usage error and
+ * returns the exit code.
+ */
+int cli_other_opt(struct cli *cli, int c, const char *arg);
+
+/*
  * The store, opened (and created/migrated) on first use. Prints the error
  * and returns NULL on failure.
  */

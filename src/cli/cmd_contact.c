@@ -247,18 +247,6 @@ settings_load(struct cli *cli, struct settings *s)
 	return CLI_OK;
 }
 
-static int
-other_opt(struct cli *cli, int c, const char *arg)
-{
-	int r = cli_common_opt(cli, c, arg);
-
-	if (r > 0)
-		return -2;
-	if (r < 0)
-		return CLI_USAGE;
-	return cli_usage(cli, "%s", _("unexpected option"));
-}
-
 static void
 print_outbox(struct cli *cli, const struct kz_outbox_stats *os)
 {
@@ -445,7 +433,7 @@ verb_send(struct cli *cli, int argc, char **argv)
 			send = 1;
 			break;
 		default:
-			if ((rc = other_opt(cli, c, optarg)) != -2)
+			if ((rc = cli_other_opt(cli, c, optarg)) != -2)
 				goto out;
 		}
 	}
@@ -520,7 +508,7 @@ verb_list(struct cli *cli, int argc, char **argv)
 				    _("unknown contact state '%s'"), optarg);
 			continue;
 		}
-		if ((r = other_opt(cli, c, optarg)) != -2)
+		if ((r = cli_other_opt(cli, c, optarg)) != -2)
 			return r;
 	}
 	if (!cli_store_existing(cli))
@@ -565,7 +553,7 @@ verb_show(struct cli *cli, int argc, char **argv)
 			    N_("Prints the mail of a contact as it was (or "
 			       "will be) sent."),
 			    help);
-		if ((r = other_opt(cli, c, optarg)) != -2)
+		if ((r = cli_other_opt(cli, c, optarg)) != -2)
 			return r;
 	}
 	if (optind + 1 != argc ||
@@ -620,7 +608,7 @@ verb_due(struct cli *cli, int argc, char **argv)
 			remind = 1;
 		} else if (c == OPT_SEND) {
 			send = 1;
-		} else if ((rc = other_opt(cli, c, optarg)) != -2) {
+		} else if ((rc = cli_other_opt(cli, c, optarg)) != -2) {
 			settings_free(&s);
 			return rc;
 		}
@@ -713,7 +701,7 @@ verb_result(struct cli *cli, int argc, char **argv)
 			o.result = optarg;
 		else if (c == OPT_SEND)
 			send = 1;
-		else if ((rc = other_opt(cli, c, optarg)) != -2)
+		else if ((rc = cli_other_opt(cli, c, optarg)) != -2)
 			goto out;
 	}
 	rc = CLI_ERR;
@@ -883,7 +871,7 @@ verb_bulk(struct cli *cli, int argc, char **argv)
 			tpl = optarg;
 		else if (c == OPT_SEND)
 			send = 1;
-		else if ((rc = other_opt(cli, c, optarg)) != -2)
+		else if ((rc = cli_other_opt(cli, c, optarg)) != -2)
 			goto out;
 	}
 	rc = CLI_ERR;
@@ -1002,7 +990,7 @@ verb_prefs(struct cli *cli, int argc, char **argv)
 			agg = optarg;
 		else if (c == OPT_FORMAT)
 			fmt = optarg;
-		else if ((r = other_opt(cli, c, optarg)) != -2)
+		else if ((r = cli_other_opt(cli, c, optarg)) != -2)
 			return r;
 	}
 	if (optind + 1 != argc)
@@ -1061,7 +1049,7 @@ verb_templates(struct cli *cli, int argc, char **argv)
 			    help);
 		if (settings_opt(&s, c, optarg))
 			continue;
-		if ((r = other_opt(cli, c, optarg)) != -2) {
+		if ((r = cli_other_opt(cli, c, optarg)) != -2) {
 			settings_free(&s);
 			return r;
 		}
@@ -1132,7 +1120,7 @@ verb_run(struct cli *cli, int argc, char **argv)
 			continue;
 		if (c == OPT_ONCE)
 			once = 1;
-		else if ((rc = other_opt(cli, c, optarg)) != -2)
+		else if ((rc = cli_other_opt(cli, c, optarg)) != -2)
 			goto out;
 	}
 	if ((rc = settings_load(cli, &s)) != CLI_OK || !cli_store_existing(cli))

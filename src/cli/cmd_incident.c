@@ -128,19 +128,6 @@ field_opt(struct cli *cli, struct kz_incident *inc, unsigned *mask, int c,
 		"--reporter WHO", N_("who reported it")                        \
 	}
 
-/* Options parsing shared by every verb: returns -2 to go on, else exit. */
-static int
-common_or_fail(struct cli *cli, int c, const char *arg)
-{
-	int r = cli_common_opt(cli, c, arg);
-
-	if (r > 0)
-		return -2;
-	if (r < 0)
-		return CLI_USAGE;
-	return cli_usage(cli, "%s", _("unexpected option"));
-}
-
 static int
 need_ticket(struct cli *cli, int argc, char **argv, const char **ticket)
 {
@@ -237,7 +224,7 @@ verb_new(struct cli *cli, int argc, char **argv)
 				return cli_fail(cli);
 			continue;
 		}
-		if ((r = common_or_fail(cli, c, optarg)) != -2)
+		if ((r = cli_other_opt(cli, c, optarg)) != -2)
 			return r;
 	}
 	if (optind < argc)
@@ -471,7 +458,7 @@ verb_list(struct cli *cli, int argc, char **argv)
 			f.oldest_first = 1;
 			break;
 		default:
-			if ((r = common_or_fail(cli, c, optarg)) != -2)
+			if ((r = cli_other_opt(cli, c, optarg)) != -2)
 				return r;
 		}
 	}
@@ -625,7 +612,7 @@ verb_show(struct cli *cli, int argc, char **argv)
 			    N_("Shows an incident with its reports, "
 			       "indicators, related incidents and timeline."),
 			    help);
-		if ((r = common_or_fail(cli, c, optarg)) != -2)
+		if ((r = cli_other_opt(cli, c, optarg)) != -2)
 			return r;
 	}
 	if ((r = need_ticket(cli, argc, argv, &ticket)) != -2)
@@ -716,7 +703,7 @@ verb_update(struct cli *cli, int argc, char **argv)
 			note = optarg;
 			continue;
 		}
-		if ((r = common_or_fail(cli, c, optarg)) != -2)
+		if ((r = cli_other_opt(cli, c, optarg)) != -2)
 			return r;
 	}
 	if ((r = need_ticket(cli, argc, argv, &ticket)) != -2)
@@ -774,7 +761,7 @@ verb_assign(struct cli *cli, int argc, char **argv)
 			none = 1;
 			continue;
 		}
-		if ((r = common_or_fail(cli, c, optarg)) != -2)
+		if ((r = cli_other_opt(cli, c, optarg)) != -2)
 			return r;
 	}
 	if (optind >= argc)
@@ -821,7 +808,7 @@ verb_note(struct cli *cli, int argc, char **argv)
 			    N_("Adds a note to the timeline; - reads it from "
 			       "standard input."),
 			    help);
-		if ((r = common_or_fail(cli, c, optarg)) != -2)
+		if ((r = cli_other_opt(cli, c, optarg)) != -2)
 			return r;
 	}
 	if (optind + 2 != argc)
@@ -869,7 +856,7 @@ status_verb(struct cli *cli, int argc, char **argv, enum kz_status to,
 			note = optarg;
 			continue;
 		}
-		if ((r = common_or_fail(cli, c, optarg)) != -2)
+		if ((r = cli_other_opt(cli, c, optarg)) != -2)
 			return r;
 	}
 	if ((r = need_ticket(cli, argc, argv, &ticket)) != -2)

@@ -38,18 +38,6 @@ enum {
 	OPT_STRICT,
 };
 
-static int
-other_opt(struct cli *cli, int c, const char *arg)
-{
-	int r = cli_common_opt(cli, c, arg);
-
-	if (r > 0)
-		return -2;
-	if (r < 0)
-		return CLI_USAGE;
-	return cli_usage(cli, "%s", _("unexpected option"));
-}
-
 /* Options shared by add and import: the metadata of what is stored. */
 static int
 meta_opt(struct kz_indicator *m, int c, const char *arg)
@@ -142,7 +130,7 @@ verb_add(struct cli *cli, int argc, char **argv)
 			ticket = optarg;
 			continue;
 		}
-		if ((r = other_opt(cli, c, optarg)) != -2)
+		if ((r = cli_other_opt(cli, c, optarg)) != -2)
 			return r;
 	}
 	if (optind + 1 != argc)
@@ -227,7 +215,7 @@ verb_import(struct cli *cli, int argc, char **argv)
 			flags |= KZ_IOC_LOAD_STRICT;
 			continue;
 		}
-		if ((r = other_opt(cli, c, optarg)) != -2)
+		if ((r = cli_other_opt(cli, c, optarg)) != -2)
 			return r;
 	}
 	if (optind + 1 != argc)
@@ -358,7 +346,7 @@ verb_list(struct cli *cli, int argc, char **argv)
 			f.offset = l;
 			break;
 		default:
-			if ((r = other_opt(cli, c, optarg)) != -2)
+			if ((r = cli_other_opt(cli, c, optarg)) != -2)
 				return r;
 		}
 	}
@@ -427,7 +415,7 @@ verb_show(struct cli *cli, int argc, char **argv)
 				return cli_fail(cli);
 			continue;
 		}
-		if ((r = other_opt(cli, c, optarg)) != -2)
+		if ((r = cli_other_opt(cli, c, optarg)) != -2)
 			return r;
 	}
 	if (optind + 1 != argc)
@@ -513,7 +501,7 @@ verb_expire(struct cli *cli, int argc, char **argv)
 				return cli_fail(cli);
 			continue;
 		}
-		if ((r = other_opt(cli, c, optarg)) != -2)
+		if ((r = cli_other_opt(cli, c, optarg)) != -2)
 			return r;
 	}
 	if ((before != 0) == (optind < argc) || optind + 1 < argc)

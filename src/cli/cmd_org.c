@@ -109,18 +109,6 @@ org_opt(struct kz_org *set, unsigned *mask, struct kz_org *lists, int c,
 	return 0;
 }
 
-static int
-other_opt(struct cli *cli, int c, const char *arg)
-{
-	int r = cli_common_opt(cli, c, arg);
-
-	if (r > 0)
-		return -2;
-	if (r < 0)
-		return CLI_USAGE;
-	return cli_usage(cli, "%s", _("unexpected option"));
-}
-
 static void
 print_list_line(const char *label, const struct kz_strlist *l)
 {
@@ -179,7 +167,7 @@ verb_add(struct cli *cli, int argc, char **argv)
 			r = cli_fail(cli);
 			goto done;
 		}
-		if (!r && (r = other_opt(cli, c, optarg)) != -2)
+		if (!r && (r = cli_other_opt(cli, c, optarg)) != -2)
 			goto done;
 	}
 	if (optind < argc) {
@@ -245,7 +233,7 @@ verb_list(struct cli *cli, int argc, char **argv)
 				return cli_fail(cli);
 			continue;
 		}
-		if ((r = other_opt(cli, c, optarg)) != -2)
+		if ((r = cli_other_opt(cli, c, optarg)) != -2)
 			return r;
 	}
 	if (optind < argc)
@@ -302,7 +290,7 @@ verb_show(struct cli *cli, int argc, char **argv)
 			    N_("Shows an organisation and what routes "
 			       "notifications to it."),
 			    help);
-		if ((r = other_opt(cli, c, optarg)) != -2)
+		if ((r = cli_other_opt(cli, c, optarg)) != -2)
 			return r;
 	}
 	if (optind + 1 != argc)
@@ -377,7 +365,7 @@ verb_update(struct cli *cli, int argc, char **argv)
 			r = cli_fail(cli);
 			goto done;
 		}
-		if (!r && (r = other_opt(cli, c, optarg)) != -2)
+		if (!r && (r = cli_other_opt(cli, c, optarg)) != -2)
 			goto done;
 	}
 	if (optind + 1 != argc) {

@@ -25,18 +25,6 @@ enum {
 	OPT_ENABLE,
 };
 
-static int
-other_opt(struct cli *cli, int c, const char *arg)
-{
-	int r = cli_common_opt(cli, c, arg);
-
-	if (r > 0)
-		return -2;
-	if (r < 0)
-		return CLI_USAGE;
-	return cli_usage(cli, "%s", _("unexpected option"));
-}
-
 /* Reads one line from standard input as the password. */
 static int
 read_password(struct cli *cli, char **out)
@@ -86,7 +74,7 @@ verb_add(struct cli *cli, int argc, char **argv)
 			org = optarg;
 		else if (c == OPT_PWSTDIN)
 			from_stdin = 1;
-		else if ((r = other_opt(cli, c, optarg)) != -2)
+		else if ((r = cli_other_opt(cli, c, optarg)) != -2)
 			return r;
 	}
 	if (optind >= argc)
@@ -153,7 +141,7 @@ verb_list(struct cli *cli, int argc, char **argv)
 		if (c == 'h')
 			return cli_help(cli, N_("usage: kizuki user list"),
 			    N_("Lists the users."), help);
-		if ((r = other_opt(cli, c, optarg)) != -2)
+		if ((r = cli_other_opt(cli, c, optarg)) != -2)
 			return r;
 	}
 	if (optind < argc)
@@ -218,7 +206,7 @@ verb_passwd(struct cli *cli, int argc, char **argv)
 			    help);
 		if (c == OPT_PWSTDIN)
 			from_stdin = 1;
-		else if ((r = other_opt(cli, c, optarg)) != -2)
+		else if ((r = cli_other_opt(cli, c, optarg)) != -2)
 			return r;
 	}
 	if (optind + 1 != argc)
@@ -277,7 +265,7 @@ verb_token(struct cli *cli, int argc, char **argv)
 			revoke = 1;
 		else if (c == OPT_LIST)
 			list = 1;
-		else if ((r = other_opt(cli, c, optarg)) != -2)
+		else if ((r = cli_other_opt(cli, c, optarg)) != -2)
 			return r;
 	}
 	if (optind + (list ? 1 : 2) != argc)
@@ -353,7 +341,7 @@ verb_disable(struct cli *cli, int argc, char **argv)
 			    help);
 		if (c == OPT_ENABLE)
 			enable = 1;
-		else if ((r = other_opt(cli, c, optarg)) != -2)
+		else if ((r = cli_other_opt(cli, c, optarg)) != -2)
 			return r;
 	}
 	if (optind + 1 != argc)
