@@ -341,3 +341,17 @@ def test_bad_template_dir(kz, smtp, tmp_path):
     assert r.code == 1
     assert "template 'notify.en.txt' line 3: unknown placeholder " \
         "'tikcet'" in r.err
+
+
+def test_tlp_red_goes_only_to_named_recipients(kz, smtp):
+    t = setup_incident(kz)
+    kz.ok('incident', 'update', t, '--tlp', 'red')
+    kz.ok('org', 'add', '--name', 'ISP A', '--kind', 'isp', '--contact',
+          'abuse@isp-a.example')
+    for to in ('abuse@isp.example', 'ISP A'):
+        r = kz.run('contact', 'send', t, '--to', to, *TEAM)
+        assert r.code == 1 and 'TLP:RED' in r.err, r
+    assert contacts(kz) == []
+    kz.ok('incident', 'link-org', t, 'ISP A', '--role', 'recipient')
+    r = kz.ok('contact', 'send', t, '--to', 'ISP A', *TEAM)
+    assert t in r.out

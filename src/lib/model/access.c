@@ -91,6 +91,25 @@ load_link(
 	return rc < 0 ? rc : 0;
 }
 
+int
+kz_access_notify(struct kz_store *st, const struct kz_incident *inc,
+    int64_t org_id, int result)
+{
+	enum kz_link link;
+	int rc;
+
+	if (result || inc->tlp != KZ_TLP_RED)
+		return 0;
+	if ((rc = load_link(&link, st, inc->id, org_id)))
+		return rc;
+	if (link == KZ_LINK_RECIPIENT)
+		return 0;
+	return kz_error_set(KZ_EPERM,
+	    "incident %s is TLP:RED: it goes only to an org named as its "
+	    "recipient ('kizuki incident link-org %s ORG --role recipient')",
+	    inc->ticket, inc->ticket);
+}
+
 static int
 load_reported(
     int *out, struct kz_store *st, int64_t incident_id, int64_t user_id)

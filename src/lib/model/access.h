@@ -43,6 +43,11 @@
  *                    does not exist (KZ_ENOTFOUND), so a ticket id cannot
  *                    be probed; one who may read but not do is KZ_EPERM.
  *
+ * Notifications (kz_access_notify): the team tells the party who must
+ * act about an incident of any TLP up to AMBER+STRICT; a TLP:RED incident
+ * goes only to an org a handler linked as its recipient, never to a bare
+ * address. The result report goes back to the reporter whatever the TLP.
+ *
  * What non-staff read has the reporter field removed (kz_access_redact).
  * Orgs: staff read and change all; a member reads its own org. Users and
  * statistics: staff only (user administration: admin only, which the
@@ -129,6 +134,14 @@ int kz_access_org(const struct kz_principal *who, int64_t org_id, int write);
  */
 int kz_access_link_org(struct kz_store *st, const char *ticket, const char *org,
     enum kz_link link, const char *actor);
+
+/*
+ * Whether the team may send inc to org_id (0 for a bare address) in a
+ * notification; result is 1 for the result report to the reporter. 0 or
+ * KZ_EPERM naming the incident and the way out.
+ */
+int kz_access_notify(struct kz_store *st, const struct kz_incident *inc,
+    int64_t org_id, int result);
 
 /* Removes the org's link. KZ_ENOTFOUND when there is none. */
 int kz_access_unlink_org(struct kz_store *st, const char *ticket,

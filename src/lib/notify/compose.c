@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/strutil.h"
 #include "core/timeutil.h"
+#include "model/access.h"
 #include "model/indicator.h"
 #include "notify/iodef.h"
 #include "notify/mailout.h"
@@ -344,6 +345,11 @@ kz_compose(struct kz_composed *out, struct kz_store *st,
 		return kz_error_set(KZ_EINVAL, "a contact needs an incident");
 	if ((rc = gather(&g, st, o)))
 		goto done;
+	/* TLP decides who may be told: the one check in model/access.c. */
+	for (size_t i = 0; i < g.n_incs; i++)
+		if ((rc = kz_access_notify(st, g.incs[i], o->org_id,
+			 o->kind == KZ_CONTACT_RESULT)))
+			goto done;
 	if (o->kind == KZ_CONTACT_REMINDER &&
 	    (rc = kz_contact_get(&g.parent, st, o->parent_id)))
 		goto done;
