@@ -253,25 +253,14 @@ kz_incident_relate(
 	return kz_stmt_exec(s);
 }
 
-int
-kz_incident_related(
-    char (**tickets)[32], size_t *n, struct kz_store *st, int64_t id)
+/* Reads the ticket ids a statement returns in its first column. */
+static int
+read_tickets(char (**tickets)[32], size_t *n, struct kz_stmt *s)
 {
 	char(*v)[32] = NULL;
-	struct kz_stmt *s;
 	size_t cnt = 0;
 	int rc;
 
-	*tickets = NULL;
-	*n = 0;
-	if ((rc = kz_store_prepare(&s, st,
-		 "SELECT c.ticket FROM incident_links l JOIN incidents c "
-		 "ON c.id = CASE WHEN l.a = ? THEN l.b ELSE l.a END "
-		 "WHERE l.a = ? OR l.b = ? ORDER BY c.id")))
-		return rc;
-	kz_stmt_bind_int(s, 1, id);
-	kz_stmt_bind_int(s, 2, id);
-	kz_stmt_bind_int(s, 3, id);
 	while ((rc = kz_stmt_step(s)) == KZ_ROW) {
 		char(*p)[32] = kz_realloc(v, (cnt + 1) * sizeof(*p));
 
@@ -291,6 +280,26 @@ kz_incident_related(
 	*tickets = v;
 	*n = cnt;
 	return 0;
+}
+
+int
+kz_incident_related(
+    char (**tickets)[32], size_t *n, struct kz_store *st, int64_t id)
+{
+	struct kz_stmt *s;
+	int rc;
+
+	*tickets = NULL;
+	*n = 0;
+	if ((rc = kz_store_prepare(&s, st,
+		 "SELECT c.ticket FROM incident_links l JOIN incidents c "
+		 "ON c.id = CASE WHEN l.a = ? THEN l.b ELSE l.a END "
+		 "WHERE l.a = ? OR l.b = ? ORDER BY c.id")))
+		return rc;
+	kz_stmt_bind_int(s, 1, id);
+	kz_stmt_bind_int(s, 2, id);
+	kz_stmt_bind_int(s, 3, id);
+	return read_tickets(tickets, n, s);
 }
 
 #define ICOLS                                                                  \
@@ -475,9 +484,7 @@ int
 kz_indicator_incidents(
     char (**tickets)[32], size_t *n, struct kz_store *st, int64_t indicator_id)
 {
-	char(*v)[32] = NULL;
 	struct kz_stmt *s;
-	size_t cnt = 0;
 	int rc;
 
 	*tickets = NULL;
@@ -488,25 +495,7 @@ kz_indicator_incidents(
 		 "ORDER BY c.id DESC LIMIT 1000")))
 		return rc;
 	kz_stmt_bind_int(s, 1, indicator_id);
-	while ((rc = kz_stmt_step(s)) == KZ_ROW) {
-		char(*p)[32] = kz_realloc(v, (cnt + 1) * sizeof(*p));
-
-		if (!p) {
-			while (kz_stmt_step(s) == KZ_ROW)
-				;
-			kz_free(v);
-			return kz_error_set(KZ_ENOMEM, "out of memory");
-		}
-		v = p;
-		snprintf(v[cnt++], 32, "%s", kz_stmt_text(s, 0));
-	}
-	if (rc < 0) {
-		kz_free(v);
-		return rc;
-	}
-	*tickets = v;
-	*n = cnt;
-	return 0;
+	return read_tickets(tickets, n, s);
 }
 
 int
