@@ -356,6 +356,41 @@ verb_disable(struct cli *cli, int argc, char **argv)
 	return CLI_OK;
 }
 
+static int
+verb_lang(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = { CLI_COMMON_OPTS,
+		{ NULL, 0, NULL, 0 } };
+	static const struct cli_help_opt help[] = { { NULL, NULL } };
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h')
+			return cli_help(cli,
+			    N_("usage: kizuki user lang NAME ja|en|auto"),
+			    N_("Sets the language of a user's pages and "
+			       "messages; auto follows the browser."),
+			    help);
+		if ((r = cli_other_opt(cli, c, optarg)) != -2)
+			return r;
+	}
+	if (optind + 2 != argc)
+		return cli_usage(cli, "%s",
+		    _("give the user's name and a language (ja, en or "
+		      "auto)"));
+	if (!cli_store_existing(cli))
+		return CLI_ERR;
+	if (kz_user_set_lang(cli->st, argv[optind], argv[optind + 1]))
+		return cli_fail(cli);
+	if (cli->json)
+		return cli_print_json(cli,
+		    json_pack("{s:s, s:s}", "user", argv[optind], "lang",
+			argv[optind + 1]));
+	printf(_("user '%s': language %s"), argv[optind], argv[optind + 1]);
+	printf("\n");
+	return CLI_OK;
+}
+
 /* clang-format off */
 static const struct cli_verb verbs[] = {
 	{ "add",     verb_add,     N_("add a user with a role") },
@@ -363,6 +398,7 @@ static const struct cli_verb verbs[] = {
 	{ "passwd",  verb_passwd,  N_("set or reset a password") },
 	{ "token",   verb_token,   N_("make, list or revoke API tokens") },
 	{ "disable", verb_disable, N_("disable or enable a user") },
+	{ "lang",    verb_lang,    N_("set a user's language") },
 	{ NULL, NULL, NULL },
 };
 /* clang-format on */

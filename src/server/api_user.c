@@ -14,6 +14,9 @@
 #include "routes.h"
 #include "server.h"
 
+static int answer_user(
+    struct kz_req *r, unsigned status, const char *name, const char *password);
+
 int
 api_login(struct kz_req *r)
 {
@@ -96,6 +99,29 @@ api_me(struct kz_req *r)
 	if (r->via_cookie)
 		kz_json_set(o, "csrf_token", json_string(r->csrf));
 	return kz_http_json(r, 200, o);
+}
+
+int
+api_me_patch(struct kz_req *r)
+{
+	static const char *const keys[] = { "lang", NULL };
+	const char *lang = NULL;
+	int got;
+	json_t *body;
+
+	if (kz_req_json(r, &body))
+		return 0;
+	if (kz_req_json_keys(r, body, keys) ||
+	    (got = api_str(r, body, "lang", 1, &lang)) < 0)
+		goto done;
+	if (got && kz_user_set_lang(r->st, r->user->name, lang)) {
+		kz_http_fail(r);
+		goto done;
+	}
+	answer_user(r, 200, r->user->name, NULL);
+done:
+	json_decref(body);
+	return 0;
 }
 
 int
@@ -330,11 +356,11 @@ int
 api_user_patch(struct kz_req *r)
 {
 	static const char *const keys[] = { "role", "org", "disabled",
-		"reset_password", NULL };
-	const char *name, *role = NULL, *org = NULL;
+		"reset_password", "lang", NULL };
+	const char *name, *role = NULL, *org = NULL, *lang = NULL;
 	char gen[KZ_PASSWORD_GEN_LEN + 1] = "";
 	struct kz_user *cur = NULL;
-	int disabled = -1, reset = 0, got_org;
+	int disabled = -1, reset = 0, got_org, got_lang;
 	enum kz_role ro;
 	json_t *body;
 
@@ -344,7 +370,8 @@ api_user_patch(struct kz_req *r)
 	    api_str(r, body, "role", 0, &role) < 0 ||
 	    (got_org = api_str(r, body, "org", 1, &org)) < 0 ||
 	    api_bool(r, body, "disabled", &disabled) < 0 ||
-	    api_bool(r, body, "reset_password", &reset) < 0)
+	    api_bool(r, body, "reset_password", &reset) < 0 ||
+	    (got_lang = api_str(r, body, "lang", 1, &lang)) < 0)
 		goto done;
 	if (kz_user_get(&cur, r->st, name)) {
 		kz_http_fail(r);
@@ -369,6 +396,10 @@ api_user_patch(struct kz_req *r)
 			kz_http_fail(r);
 			goto done;
 		}
+	}
+	if (got_lang && kz_user_set_lang(r->st, name, lang)) {
+		kz_http_fail(r);
+		goto done;
 	}
 	if (disabled >= 0 && kz_user_set_disabled(r->st, name, disabled)) {
 		kz_http_fail(r);

@@ -68,6 +68,9 @@ kz_auth_request(struct kz_req *r)
 		r->who.name = r->user->name;
 		r->who.role = r->user->role;
 		r->who.org_id = r->user->org_id;
+		/* The user's own choice over the browser's. */
+		if (r->user->lang >= 0)
+			r->lang = (enum kz_lang)r->user->lang;
 	}
 	if (rt->flags & KZ_RT_PUBLIC)
 		return 0;

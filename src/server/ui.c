@@ -41,6 +41,8 @@ ui_lang(struct kz_req *r)
 		    UI_LANG_COOKIE, kz_lang_code(l),
 		    r->srv->tls ? "; Secure" : "");
 		kz_http_header(r, "Set-Cookie", v);
+	} else if (r->user && r->user->lang >= 0) {
+		/* set from the account in kz_auth_request */
 	} else if (c && kz_lang_parse(&l, c) == 0) {
 		r->lang = l;
 	}
@@ -187,13 +189,29 @@ ui_begin(struct kz_buf *b, struct kz_req *r, const char *title)
 	}
 	nav_link(b, r, "/report", N_("Report an incident"));
 	kz_buf_adds(b, "</ul><div class=\"who\">");
-	kz_buf_addf(b,
-	    "<a class=\"lang\" href=\"%s?lang=%s\" hreflang=\"%s\">%s</a>",
-	    ui_e(r, r->path), other, other,
-	    r->lang == KZ_LANG_JA ? "English" : "日本語");
+	if (r->user && r->via_cookie) {
+		/* A logged-in user's switch is their account's setting. */
+		kz_buf_adds(b,
+		    "<form method=\"post\" action=\"/account/lang\" "
+		    "class=\"inline\">");
+		ui_csrf_field(b, r);
+		kz_buf_addf(b,
+		    "<input type=\"hidden\" name=\"lang\" value=\"%s\">"
+		    "<input type=\"hidden\" name=\"back\" value=\"%s\">"
+		    "<button type=\"submit\" class=\"lang\" lang=\"%s\">%s"
+		    "</button></form>",
+		    other, ui_e(r, r->path), other,
+		    r->lang == KZ_LANG_JA ? "English" : "日本語");
+	} else {
+		kz_buf_addf(b,
+		    "<a class=\"lang\" href=\"%s?lang=%s\" "
+		    "hreflang=\"%s\">%s</a>",
+		    ui_e(r, r->path), other, other,
+		    r->lang == KZ_LANG_JA ? "English" : "日本語");
+	}
 	if (r->user) {
 		kz_buf_addf(b,
-		    "<span class=\"user\">%s (%s)</span>"
+		    "<a class=\"user\" href=\"/account\">%s (%s)</a>"
 		    "<form method=\"post\" action=\"/logout\" "
 		    "class=\"inline\">",
 		    ui_e(r, r->user->name),
@@ -477,4 +495,80 @@ ui_password(struct kz_req *r)
 	if (rc)
 		return ui_fail(r, 0);
 	return ui_redirect(r, "/dashboard");
+}
+
+/* A path of ours to go back to after a setting; NULL when it is not. */
+static const char *
+local_path(const char *p)
+{
+	if (!p || p[0] != '/' || p[1] == '/' || strlen(p) > 200)
+		return NULL;
+	for (const char *c = p; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+			(*c >= '0' && *c <= '9') || strchr("/-_.~", *c)))
+			return NULL;
+	return p;
+}
+
+int
+ui_account(struct kz_req *r)
+{
+	struct kz_buf b = KZ_BUF_INIT(UI_PAGE_MAX);
+	static const char *const langs[] = { "auto", "ja", "en" };
+	static const char *const lang_labels[] = { N_("As the browser says"),
+		"日本語", "English" };
+	const char *cur = r->user->lang < 0 ?
+	    "auto" :
+	    kz_lang_code((enum kz_lang)r->user->lang);
+	const char *done = kz_req_query(r, "done");
+
+	ui_lang(r);
+	ui_begin(&b, r, kz_tr(r->lang, N_("Your account")));
+	if (done && strcmp(done, "lang") == 0)
+		kz_buf_addf(&b, "<p class=\"done\" role=\"status\">%s</p>",
+		    ui_t(r, N_("Your language was saved.")));
+	kz_buf_adds(&b, "<table class=\"box\">");
+	kz_buf_addf(&b, "<tr><th>%s</th><td id=\"account-name\">%s</td></tr>",
+	    ui_t(r, N_("User name")), ui_e(r, r->user->name));
+	kz_buf_addf(&b, "<tr><th>%s</th><td>%s</td></tr>", ui_t(r, N_("Role")),
+	    ui_t(r, kz_role_name(r->user->role)));
+	if (r->user->org)
+		kz_buf_addf(&b, "<tr><th>%s</th><td>%s</td></tr>",
+		    ui_t(r, N_("Organisation")), ui_e(r, r->user->org));
+	kz_buf_adds(&b, "</table>");
+	kz_buf_adds(&b,
+	    "<form method=\"post\" action=\"/account/lang\" class=\"box "
+	    "narrow\" id=\"lang-form\">");
+	ui_csrf_field(&b, r);
+	kz_buf_addf(&b, "<label>%s<select name=\"lang\">",
+	    ui_t(r, N_("Language of pages and messages")));
+	for (size_t i = 0; i < sizeof(langs) / sizeof(langs[0]); i++)
+		kz_buf_addf(&b, "<option value=\"%s\"%s>%s</option>", langs[i],
+		    strcmp(cur, langs[i]) == 0 ? " selected" : "",
+		    i == 0 ? ui_t(r, lang_labels[i]) : lang_labels[i]);
+	kz_buf_addf(&b,
+	    "</select></label><button type=\"submit\">%s</button></form>",
+	    ui_t(r, N_("Save")));
+	kz_buf_addf(&b, "<p><a href=\"/account/password\">%s</a></p>",
+	    ui_t(r, N_("Change your password")));
+	return ui_finish(&b, r, 200);
+}
+
+int
+ui_account_lang(struct kz_req *r)
+{
+	const char *lang, *back;
+
+	ui_lang(r);
+	if (ui_form_check(r))
+		return 0;
+	lang = ui_form_get(r, "lang");
+	if (!lang) {
+		kz_error_set(KZ_EINVAL, "field '%s' is required", "lang");
+		return ui_fail(r, 400);
+	}
+	if (kz_user_set_lang(r->st, r->user->name, lang))
+		return ui_fail(r, kz_error_code() == KZ_EINVAL ? 400 : 0);
+	back = local_path(ui_form_get(r, "back"));
+	return ui_redirect(r, back ? back : "/account?done=lang");
 }

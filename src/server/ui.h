@@ -111,6 +111,8 @@ int ui_login(struct kz_req *r);
 int ui_logout(struct kz_req *r);
 int ui_password_form(struct kz_req *r);
 int ui_password(struct kz_req *r);
+int ui_account(struct kz_req *r);
+int ui_account_lang(struct kz_req *r);
 int ui_dashboard(struct kz_req *r);
 int ui_incident_list(struct kz_req *r);
 int ui_incident_page(struct kz_req *r);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/i18n.h"
 #include "core/timeutil.h"
 #include "model/org.h"
 #include "model/taxonomy.h"
@@ -316,6 +317,48 @@ test_rate_limit(void **state)
 }
 
 static void
+test_lang(void **state)
+{
+	struct kz_store *st = fresh();
+	struct kz_user u, *g = NULL, *tok = NULL;
+	char text[KZ_TOKEN_TEXT_LEN + 1];
+
+	(void)state;
+	assert_int_equal(
+	    kz_user_add(&u, st, "kana", KZ_ROLE_HANDLER, NULL, PW, 0), 0);
+	assert_int_equal(u.lang, -1);
+	kz_user_release(&u);
+	assert_int_equal(kz_user_set_lang(st, "kana", "ja"), 0);
+	assert_int_equal(kz_user_get(&g, st, "kana"), 0);
+	assert_int_equal(g->lang, KZ_LANG_JA);
+	kz_user_free(g);
+	/* the columns after the user's still line up (token, session) */
+	assert_int_equal(kz_token_create(text, st, "kana", "t"), 0);
+	assert_int_equal(kz_token_authenticate(&tok, st, text), 0);
+	assert_int_equal(tok->lang, KZ_LANG_JA);
+	assert_string_equal(tok->name, "kana");
+	kz_user_free(tok);
+	/* a bad value changes nothing */
+	assert_int_equal(kz_user_set_lang(st, "kana", "fr"), KZ_EINVAL);
+	assert_non_null(strstr(kz_error_message(), "'fr'"));
+	assert_int_equal(kz_user_set_lang(st, "kana", "ja_JP"), KZ_EINVAL);
+	assert_int_equal(kz_user_set_lang(st, "nobody", "ja"), KZ_ENOTFOUND);
+	assert_int_equal(kz_user_get(&g, st, "kana"), 0);
+	assert_int_equal(g->lang, KZ_LANG_JA);
+	kz_user_free(g);
+	/* auto, "" and NULL follow the browser again */
+	assert_int_equal(kz_user_set_lang(st, "kana", "auto"), 0);
+	assert_int_equal(kz_user_get(&g, st, "kana"), 0);
+	assert_int_equal(g->lang, -1);
+	kz_user_free(g);
+	assert_int_equal(kz_user_set_lang(st, "kana", "en"), 0);
+	assert_int_equal(kz_user_set_lang(st, "kana", NULL), 0);
+	assert_int_equal(
+	    query_int(st, "SELECT count(*) FROM users WHERE lang IS NULL"), 1);
+	kz_store_close(st);
+}
+
+static void
 test_to_json(void **state)
 {
 	struct kz_store *st = fresh();
@@ -350,6 +393,7 @@ main(void)
 		cmocka_unit_test(test_tokens),
 		cmocka_unit_test(test_sessions),
 		cmocka_unit_test(test_rate_limit),
+		cmocka_unit_test(test_lang),
 		cmocka_unit_test(test_to_json),
 	};
 

@@ -13,6 +13,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/i18n.h"
 #include "core/json.h"
 #include "core/strutil.h"
 #include "core/timeutil.h"
@@ -257,6 +258,7 @@ kz_user_add(struct kz_user *u, struct kz_store *st, const char *name,
 	u->org = org_id ? kz_strdup(org) : NULL;
 	u->must_change_password = must_change ? 1 : 0;
 	u->has_password = password != NULL;
+	u->lang = -1;
 	u->created_at = u->updated_at = now;
 	if (org_id && !u->org)
 		rc = kz_error_set(KZ_ENOMEM, "out of memory");
@@ -265,10 +267,12 @@ done:
 	return rc;
 }
 
-#define UCOLS                                                                  \
-	"u.id, u.name, u.role, u.org_id, o.name, u.must_change_password, "     \
-	"u.disabled, u.password_hash IS NOT NULL, u.created_at, u.updated_at"
-#define UFROM " FROM users u LEFT JOIN orgs o ON o.id = u.org_id "
+#define UCOLS                                                                   \
+	"u.id, u.name, u.role, u.org_id, o.name, u.must_change_password, "      \
+	"u.disabled, u.password_hash IS NOT NULL, u.created_at, u.updated_at, " \
+	"u.lang"
+#define UCOLS_N 11
+#define UFROM   " FROM users u LEFT JOIN orgs o ON o.id = u.org_id "
 
 static int
 read_user(struct kz_user *u, struct kz_stmt *s, int col)
@@ -292,6 +296,14 @@ read_user(struct kz_user *u, struct kz_stmt *s, int col)
 	u->has_password = (int)kz_stmt_int(s, col + 7);
 	u->created_at = kz_stmt_int(s, col + 8);
 	u->updated_at = kz_stmt_int(s, col + 9);
+	u->lang = -1;
+	if (kz_stmt_text(s, col + 10)) {
+		enum kz_lang l;
+
+		if (kz_lang_parse(&l, kz_stmt_text(s, col + 10)) == 0)
+			u->lang = (int)l;
+		kz_error_clear();
+	}
 	return 0;
 }
 
@@ -552,6 +564,32 @@ fail:
 	return rc;
 }
 
+int
+kz_user_set_lang(struct kz_store *st, const char *name, const char *lang)
+{
+	struct kz_stmt *s;
+	enum kz_lang l = KZ_LANG_EN;
+	int64_t uid;
+	int rc, follow = !lang || !*lang || strcmp(lang, "auto") == 0;
+
+	if (!follow && (strcmp(lang, "ja") != 0 && strcmp(lang, "en") != 0))
+		return kz_error_set(KZ_EINVAL,
+		    "unknown language '%s' (one of: ja, en, auto)", lang);
+	if (!follow)
+		kz_lang_parse(&l, lang);
+	if ((rc = user_id(&uid, st, name)) ||
+	    (rc = kz_store_prepare(&s, st,
+		 "UPDATE users SET lang = ?, updated_at = ? WHERE id = ?")))
+		return rc;
+	if (follow)
+		kz_stmt_bind_null(s, 1);
+	else
+		kz_stmt_bind_text(s, 1, kz_lang_code(l));
+	kz_stmt_bind_int(s, 2, kz_time_now());
+	kz_stmt_bind_int(s, 3, uid);
+	return kz_stmt_exec(s);
+}
+
 /* A valid hash of nothing anyone knows, to spend the same time on
  * unknown users as on known ones. */
 static char dummy_hash[128];
@@ -582,7 +620,7 @@ kz_user_authenticate(struct kz_user **out, struct kz_store *st,
 	kz_stmt_bind_text(s, 1, name ? name : "");
 	rc = kz_stmt_step(s);
 	if (rc == KZ_ROW) {
-		const char *h = kz_stmt_text(s, 10);
+		const char *h = kz_stmt_text(s, UCOLS_N);
 		struct kz_user *u = kz_calloc(1, sizeof(*u));
 
 		if (!u || read_user(u, s, 0) || (h && !(hash = kz_strdup(h)))) {
@@ -684,15 +722,15 @@ kz_token_authenticate(
 	rc = kz_stmt_step(s);
 	if (rc == KZ_ROW) {
 		struct kz_user *u = kz_calloc(1, sizeof(*u));
-		const char *h = kz_stmt_text(s, 12);
+		const char *h = kz_stmt_text(s, UCOLS_N + 2);
 
 		if (!u || read_user(u, s, 0)) {
 			kz_user_free(u);
 			kz_stmt_step(s);
 			return kz_error_set(KZ_ENOMEM, "out of memory");
 		}
-		tid = kz_stmt_int(s, 10);
-		last = kz_stmt_int(s, 11);
+		tid = kz_stmt_int(s, UCOLS_N);
+		last = kz_stmt_int(s, UCOLS_N + 1);
 		if (!h || strlen(h) != 64 || sodium_memcmp(h, hash, 64) != 0 ||
 		    u->disabled) {
 			kz_user_free(u);
@@ -851,7 +889,8 @@ kz_session_authenticate(struct kz_user **out, char csrf[KZ_CSRF_TEXT_LEN + 1],
 			kz_stmt_step(s);
 			return kz_error_set(KZ_ENOMEM, "out of memory");
 		}
-		snprintf(csrf, KZ_CSRF_TEXT_LEN + 1, "%s", kz_stmt_text(s, 10));
+		snprintf(
+		    csrf, KZ_CSRF_TEXT_LEN + 1, "%s", kz_stmt_text(s, UCOLS_N));
 		*out = u;
 		kz_stmt_step(s);
 		return 0;
@@ -966,6 +1005,9 @@ kz_user_to_json(const struct kz_user *u)
 	kz_json_set(
 	    o, "must_change_password", json_boolean(u->must_change_password));
 	kz_json_set(o, "has_password", json_boolean(u->has_password));
+	kz_json_set(o, "lang",
+	    u->lang < 0 ? json_null() :
+			  json_string(kz_lang_code((enum kz_lang)u->lang)));
 	kz_json_set(o, "created_at", kz_json_time(u->created_at));
 	kz_json_set(o, "updated_at", kz_json_time(u->updated_at));
 	return o;

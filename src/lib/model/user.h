@@ -48,6 +48,7 @@ struct kz_user {
 	int must_change_password;
 	int disabled;
 	int has_password;
+	int lang; /* enum kz_lang, or -1: follow the browser */
 	int64_t created_at;
 	int64_t updated_at;
 };
@@ -101,6 +102,13 @@ int kz_user_set_password(struct kz_store *st, const char *name,
  */
 int kz_user_set_role(
     struct kz_store *st, const char *name, enum kz_role role, const char *org);
+
+/*
+ * Sets the user's language: "ja" or "en", or NULL, "" or "auto" to follow
+ * the browser again. KZ_EINVAL naming a language we have no text for,
+ * KZ_ENOTFOUND for the user.
+ */
+int kz_user_set_lang(struct kz_store *st, const char *name, const char *lang);
 
 /* Disables (1) or enables (0) a user; disabling ends its sessions. */
 int kz_user_set_disabled(struct kz_store *st, const char *name, int disabled);
