@@ -27,6 +27,10 @@ enum {
 	OPT_ROUTES,
 	OPT_SYNC,
 	OPT_CACHE,
+	OPT_TEAM,
+	OPT_FROM,
+	OPT_SMTP,
+	OPT_TEMPLATES,
 };
 
 /* Creates "admin" with a one-time password when no admin exists. */
@@ -69,12 +73,17 @@ cmd_serve(struct cli *cli, int argc, char **argv)
 		{ "routes", no_argument, NULL, OPT_ROUTES },
 		{ "sync", required_argument, NULL, OPT_SYNC },
 		{ "cache", required_argument, NULL, OPT_CACHE },
+		{ "team", required_argument, NULL, OPT_TEAM },
+		{ "from", required_argument, NULL, OPT_FROM },
+		{ "smtp", required_argument, NULL, OPT_SMTP },
+		{ "templates", required_argument, NULL, OPT_TEMPLATES },
 		{ NULL, 0, NULL, 0 } };
 	static const struct cli_help_opt help[] = {
 		{ "--listen ADDR:PORT",
 		    N_("where to listen (default 127.0.0.1:8080)") },
 		{ "--config FILE",
-		    N_("read settings from an INI file ([server] section)") },
+		    N_("read settings from an INI file ([server], and [team], "
+		       "[smtp], [templates] as kizuki contact reads them)") },
 		{ "--threads N", N_("worker threads (default: one per core)") },
 		{ "--max-body BYTES",
 		    N_("largest request body accepted (default 1 MiB)") },
@@ -97,6 +106,17 @@ cmd_serve(struct cli *cli, int argc, char **argv)
 		{ "--cache on|off",
 		    N_("keep GET answers until the database changes "
 		       "(default on)") },
+		{ "--team NAME", N_("the team's name ($KIZUKI_TEAM)") },
+		{ "--from ADDRESS",
+		    N_("the team's address, From of notices "
+		       "($KIZUKI_TEAM_EMAIL)") },
+		{ "--smtp URL",
+		    N_("deliver queued notices through this SMTP server "
+		       "($KIZUKI_SMTP_URL); without it they wait for 'kizuki "
+		       "outbox run'") },
+		{ "--templates DIR",
+		    N_("templates over the built-in ones "
+		       "($KIZUKI_TEMPLATES)") },
 		{ NULL, NULL }
 	};
 	static const struct {
@@ -106,7 +126,9 @@ cmd_serve(struct cli *cli, int argc, char **argv)
 		{ OPT_MAX_BODY, "max_body" }, { OPT_ACCESS_LOG, "access_log" },
 		{ OPT_TLS_CERT, "tls_cert" }, { OPT_TLS_KEY, "tls_key" },
 		{ OPT_USER, "user" }, { OPT_SYNC, "sync" },
-		{ OPT_CACHE, "cache" } };
+		{ OPT_CACHE, "cache" }, { OPT_TEAM, "team" },
+		{ OPT_FROM, "team_email" }, { OPT_SMTP, "smtp_url" },
+		{ OPT_TEMPLATES, "templates" } };
 	struct {
 		int opt;
 		const char *arg;

@@ -17,6 +17,8 @@
 #include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
+#include <sodium.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -30,6 +32,8 @@
 #include "core/timeutil.h"
 #include "model/incident.h"
 #include "model/user.h"
+#include "deliver.h"
+#include "notify/template.h"
 #include "routes.h"
 #include "server_int.h"
 #include "writer.h"
@@ -53,6 +57,7 @@ kz_server_config_init(struct kz_server_config *c)
 	c->lang = KZ_LANG_EN;
 	c->sync_full = 1;
 	c->cache = 1;
+	c->deliver_interval = 30;
 }
 
 void
@@ -65,6 +70,16 @@ kz_server_config_release(struct kz_server_config *c)
 	kz_free(c->tls_key);
 	kz_free(c->user);
 	kz_free(c->ticket_prefix);
+	kz_free(c->team);
+	kz_free(c->team_email);
+	kz_free(c->team_domain);
+	kz_free(c->templates);
+	kz_free(c->smtp_url);
+	kz_free(c->smtp_user);
+	if (c->smtp_password)
+		sodium_memzero(c->smtp_password, strlen(c->smtp_password));
+	kz_free(c->smtp_password);
+	kz_free(c->starttls);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -113,6 +128,50 @@ kz_server_config_set(
 		return set_str(&c->user, value);
 	if (strcmp(name, "ticket_prefix") == 0)
 		return set_str(&c->ticket_prefix, value);
+	{
+		static const struct {
+			const char *name;
+			size_t off;
+		} strs[] = {
+			{ "team", offsetof(struct kz_server_config, team) },
+			{ "team_email",
+			    offsetof(struct kz_server_config, team_email) },
+			{ "team_domain",
+			    offsetof(struct kz_server_config, team_domain) },
+			{ "templates",
+			    offsetof(struct kz_server_config, templates) },
+			{ "smtp_url",
+			    offsetof(struct kz_server_config, smtp_url) },
+			{ "smtp_user",
+			    offsetof(struct kz_server_config, smtp_user) },
+			{ "smtp_password",
+			    offsetof(struct kz_server_config, smtp_password) },
+		};
+
+		for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+			if (strcmp(name, strs[i].name) == 0)
+				return set_str(
+				    (char **)((char *)c + strs[i].off), value);
+	}
+	if (strcmp(name, "starttls") == 0) {
+		if (strcmp(value, "none") != 0 && strcmp(value, "try") != 0 &&
+		    strcmp(value, "required") != 0)
+			return kz_error_set(KZ_EINVAL,
+			    "option '%s' must be 'none', 'try' or 'required', "
+			    "not '%s'",
+			    name, value);
+		return set_str(&c->starttls, value);
+	}
+	if (strcmp(name, "remind_days") == 0) {
+		if (!(rc = set_num(&n, name, value, 1, 365)))
+			c->remind_days = (int)n;
+		return rc;
+	}
+	if (strcmp(name, "deliver_interval") == 0) {
+		if (!(rc = set_num(&n, name, value, 1, 86400)))
+			c->deliver_interval = (int)n;
+		return rc;
+	}
 	if (strcmp(name, "threads") == 0) {
 		if (!(rc = set_num(&n, name, value, 0, 256)))
 			c->threads = (int)n;
@@ -169,16 +228,38 @@ on_ini(void *user, const char *section, const char *name, const char *value)
 {
 	struct ini_ctx *x = user;
 
+	/* The sections kizuki contact reads, by their keys there. */
+	static const char *const map[][3] = { { "team", "name", "team" },
+		{ "team", "email", "team_email" },
+		{ "team", "domain", "team_domain" },
+		{ "templates", "dir", "templates" },
+		{ "smtp", "url", "smtp_url" }, { "smtp", "user", "smtp_user" },
+		{ "smtp", "password", "smtp_password" },
+		{ "smtp", "starttls", "starttls" },
+		{ "contact", "remind_days", "remind_days" } };
+
 	if (x->rc)
 		return 0;
-	if (strcmp(section, "server") != 0) {
-		x->rc = kz_error_set(KZ_EINVAL,
-		    "unknown section '[%s]' (kizuki serve reads [server])",
-		    section);
-		return 0;
+	if (strcmp(section, "server") == 0) {
+		x->rc = kz_server_config_set(x->c, name, value);
+		return x->rc == 0;
 	}
-	x->rc = kz_server_config_set(x->c, name, value);
-	return x->rc == 0;
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(section, map[i][0]) == 0 &&
+		    strcmp(name, map[i][1]) == 0) {
+			x->rc = kz_server_config_set(x->c, map[i][2], value);
+			return x->rc == 0;
+		}
+	if (strcmp(section, "team") == 0 || strcmp(section, "templates") == 0 ||
+	    strcmp(section, "smtp") == 0 || strcmp(section, "contact") == 0)
+		x->rc = kz_error_set(KZ_EINVAL,
+		    "unknown key '%s' in section '[%s]'", name, section);
+	else
+		x->rc = kz_error_set(KZ_EINVAL,
+		    "unknown section '[%s]' (kizuki serve reads [server], "
+		    "[team], [smtp], [templates] and [contact])",
+		    section);
+	return 0;
 }
 
 int
@@ -216,7 +297,13 @@ kz_server_config_env(struct kz_server_config *c)
 		{ "KIZUKI_TLS_CERT", "tls_cert" },
 		{ "KIZUKI_TLS_KEY", "tls_key" }, { "KIZUKI_RUN_AS", "user" },
 		{ "KIZUKI_SESSION_TTL", "session_ttl" },
-		{ "KIZUKI_SYNC", "sync" }, { "KIZUKI_CACHE", "cache" } };
+		{ "KIZUKI_SYNC", "sync" }, { "KIZUKI_CACHE", "cache" },
+		{ "KIZUKI_TEAM", "team" },
+		{ "KIZUKI_TEAM_EMAIL", "team_email" },
+		{ "KIZUKI_TEMPLATES", "templates" },
+		{ "KIZUKI_SMTP_URL", "smtp_url" },
+		{ "KIZUKI_SMTP_USER", "smtp_user" },
+		{ "KIZUKI_SMTP_PASSWORD", "smtp_password" } };
 	int rc;
 
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
@@ -415,6 +502,44 @@ read_file(char **out, const char *path)
 	return 0;
 }
 
+/* The key the servers on this database share; made by the first. */
+static int
+load_form_key(struct kz_server *srv, struct kz_store *st)
+{
+	unsigned char fresh[sizeof(srv->form_key)];
+	struct kz_stmt *s;
+	const void *v;
+	size_t len = 0;
+	int rc;
+
+	randombytes_buf(fresh, sizeof(fresh));
+	if ((rc = kz_store_prepare(&s, st,
+		 "INSERT INTO server_keys (name, value, created_at) "
+		 "VALUES ('form', ?, ?) ON CONFLICT (name) DO NOTHING")))
+		return rc;
+	kz_stmt_bind_blob(s, 1, fresh, sizeof(fresh));
+	kz_stmt_bind_int(s, 2, kz_time_now());
+	rc = kz_stmt_exec(s);
+	sodium_memzero(fresh, sizeof(fresh));
+	if (rc ||
+	    (rc = kz_store_prepare(
+		 &s, st, "SELECT value FROM server_keys WHERE name = 'form'")))
+		return rc;
+	if ((rc = kz_stmt_step(s)) == KZ_ROW) {
+		v = kz_stmt_blob(s, 0, &len);
+		if (v && len == sizeof(srv->form_key))
+			memcpy(srv->form_key, v, len);
+		kz_stmt_step(s);
+	}
+	if (rc < 0)
+		return rc;
+	if (len != sizeof(srv->form_key))
+		return kz_error_set(KZ_EIO,
+		    "the form key in the database is damaged (table "
+		    "server_keys)");
+	return 0;
+}
+
 static int
 cores(void)
 {
@@ -490,11 +615,13 @@ kz_server_run(struct kz_server_config *cfg, FILE *err)
 		goto done;
 	/* Creates or migrates the database once, before the workers. */
 	if ((rc = kz_store_open(&st, cfg->db, 0)) ||
-	    (rc = kz_session_purge(st)))
+	    (rc = kz_session_purge(st)) || (rc = load_form_key(srv, st)))
 		goto done;
 	kz_store_close(st);
 	st = NULL;
-	if ((rc = kz_writer_start(srv)))
+	/* Templates are parsed now: a bad one stops the start. */
+	if ((rc = kz_templates_load(&srv->templates, cfg->templates)) ||
+	    (rc = kz_writer_start(srv)) || (rc = kz_deliver_start(srv)))
 		goto done;
 
 	sigemptyset(&sigs);
@@ -544,7 +671,10 @@ kz_server_run(struct kz_server_config *cfg, FILE *err)
 	MHD_stop_daemon(srv->daemon);
 	rc = 0;
 done:
+	kz_deliver_stop(srv);
 	kz_writer_stop(srv);
+	kz_templates_free(srv->templates);
+	sodium_memzero(srv->form_key, sizeof(srv->form_key));
 	if (fd >= 0)
 		close(fd);
 	kz_store_close(st);

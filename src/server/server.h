@@ -30,6 +30,18 @@ struct kz_server_config {
 	enum kz_lang lang; /* when Accept-Language names none of ours */
 	int sync_full;     /* fsync every commit (default) or not */
 	int cache;         /* keep GET answers until the database changes */
+	/* Notifications (shared with kizuki contact: [team], [smtp],
+	 * [templates] and [contact] of the same file). */
+	char *team;        /* the team's name in mails */
+	char *team_email;  /* From; NULL: the notify dialog says to set it */
+	char *team_domain; /* NULL: after '@' of team_email */
+	char *templates;   /* directory of templates over the built-in ones */
+	char *smtp_url;    /* NULL: notices stay queued for kizuki outbox */
+	char *smtp_user;
+	char *smtp_password;
+	char *starttls;       /* none, try (default), required */
+	int remind_days;      /* 0: 7 */
+	int deliver_interval; /* seconds between outbox runs */
 };
 
 /* Fills the defaults. Strings are owned by the config (heap copies). */
@@ -43,7 +55,11 @@ void kz_server_config_release(struct kz_server_config *c);
 int kz_server_config_set(
     struct kz_server_config *c, const char *name, const char *value);
 
-/* Reads an INI file ([server] section). KZ_EIO, KZ_EINVAL with line. */
+/*
+ * Reads an INI file: [server], and [team] name/email/domain, [smtp]
+ * url/user/password/starttls, [templates] dir and [contact] remind_days
+ * as kizuki contact reads them. KZ_EIO, KZ_EINVAL with the line.
+ */
 int kz_server_config_load(struct kz_server_config *c, const char *path);
 
 /* Applies KIZUKI_* environment variables (KIZUKI_LISTEN ...). */
@@ -63,6 +79,9 @@ struct kz_metrics {
 
 extern const double kz_lat_bounds[KZ_LAT_BUCKETS]; /* seconds */
 
+struct kz_templates;
+struct kz_deliverer;
+
 struct kz_server {
 	struct kz_server_config cfg;
 	struct MHD_Daemon *daemon;
@@ -71,6 +90,11 @@ struct kz_server {
 	int log_fd; /* -1: no access log */
 	struct kz_metrics m;
 	struct kz_writer *writer; /* group commit (writer.h) */
+	struct kz_templates *templates;
+	struct kz_deliverer *deliverer; /* the outbox thread; NULL: none */
+	/* The key of the public form's tokens, the same for every server
+	 * process on one database (kept in it). */
+	unsigned char form_key[32];
 };
 
 /* The worker thread's store, opened on first use; NULL after an error. */

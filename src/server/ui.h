@@ -99,6 +99,11 @@ int ui_fail_page(struct kz_req *r, unsigned status, const char *code);
 /* Answers status with a page whose text is the thread's error. */
 int ui_fail(struct kz_req *r, unsigned status);
 
+/* The incident page's notify dialog (ui_notify.c). */
+struct kz_incident;
+void ui_notify_box(
+    struct kz_buf *b, struct kz_req *r, const struct kz_incident *inc);
+
 /* Translated, escaped labels of categories and statuses. */
 const char *ui_category_label(struct kz_req *r, int category);
 const char *ui_status_label(struct kz_req *r, int status);
@@ -112,6 +117,8 @@ int ui_logout(struct kz_req *r);
 int ui_password_form(struct kz_req *r);
 int ui_password(struct kz_req *r);
 int ui_account(struct kz_req *r);
+int ui_notify_preview(struct kz_req *r);
+int ui_notify_send(struct kz_req *r);
 int ui_account_lang(struct kz_req *r);
 int ui_dashboard(struct kz_req *r);
 int ui_incident_list(struct kz_req *r);

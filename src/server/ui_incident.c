@@ -365,6 +365,7 @@ staff_forms(struct kz_buf *b, struct kz_req *r, const struct kz_incident *inc)
 	    "<label>%s<textarea name=\"text\" required></textarea></label>"
 	    "<button type=\"submit\">%s</button></form></div>",
 	    ui_t(r, N_("Internal note")), ui_t(r, N_("Add note")));
+	ui_notify_box(b, r, inc);
 }
 
 static void
@@ -438,6 +439,8 @@ done_message(const char *done)
 		return N_("The assignee was changed.");
 	if (strcmp(done, "note") == 0)
 		return N_("The note was added.");
+	if (strcmp(done, "notify") == 0)
+		return N_("The notice was queued; the timeline shows it.");
 	return NULL;
 }
 

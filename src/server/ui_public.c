@@ -73,26 +73,20 @@ bucket_take(const char *addr)
 	return rc;
 }
 
-/* The form token: "TIME.HMAC(TIME)" with a secret made at start. */
-static unsigned char form_key[crypto_auth_hmacsha256_KEYBYTES];
-static pthread_once_t form_key_once = PTHREAD_ONCE_INIT;
-
+/* The form token: "TIME.HMAC(TIME)" with the servers' shared key. */
 static void
-form_key_init(void)
-{
-	randombytes_buf(form_key, sizeof(form_key));
-}
-
-static void
-form_token(char out[96], int64_t t)
+form_token(struct kz_req *r, char out[96], int64_t t)
 {
 	unsigned char mac[crypto_auth_hmacsha256_BYTES];
 	char ts[24];
 	size_t n;
 
-	pthread_once(&form_key_once, form_key_init);
+	_Static_assert(
+	    sizeof(r->srv->form_key) == crypto_auth_hmacsha256_KEYBYTES,
+	    "form key size");
 	n = (size_t)snprintf(ts, sizeof(ts), "%lld", (long long)t);
-	crypto_auth_hmacsha256(mac, (const unsigned char *)ts, n, form_key);
+	crypto_auth_hmacsha256(
+	    mac, (const unsigned char *)ts, n, r->srv->form_key);
 	memcpy(out, ts, n);
 	out[n] = '.';
 	sodium_bin2hex(out + n + 1, 96 - n - 1, mac, 16);
@@ -100,7 +94,7 @@ form_token(char out[96], int64_t t)
 
 /* 0 when tok is ours and of the right age, else -1 with the error set. */
 static int
-form_token_check(const char *tok)
+form_token_check(struct kz_req *r, const char *tok)
 {
 	char want[96];
 	long long t;
@@ -112,7 +106,7 @@ form_token_check(const char *tok)
 	t = strtoll(tok, &end, 10);
 	if (end == tok || *end != '.')
 		goto bad;
-	form_token(want, (int64_t)t);
+	form_token(r, want, (int64_t)t);
 	if (strlen(tok) != strlen(want) ||
 	    sodium_memcmp(tok, want, strlen(want)) != 0)
 		goto bad;
@@ -165,7 +159,7 @@ form_page(struct kz_req *r, unsigned status, const char *error,
 	struct kz_buf b = KZ_BUF_INIT(UI_PAGE_MAX);
 	char tok[96];
 
-	form_token(tok, kz_time_now());
+	form_token(r, tok, kz_time_now());
 	ui_begin(&b, r, kz_tr(r->lang, N_("Report an incident")));
 	kz_buf_addf(&b, "<p>%s</p>",
 	    ui_t(r,
@@ -345,7 +339,7 @@ ui_report_submit(struct kz_req *r)
 		    "try again");
 		return ui_fail_page(r, 400, "invalid");
 	}
-	if (form_token_check(ui_form_get(r, "ft")))
+	if (form_token_check(r, ui_form_get(r, "ft")))
 		return form_page(r, 400,
 		    kz_error_render(kz_tr(r->lang, kz_error_format())), &v);
 	if (!*v.description || strlen(v.description) > FIELD_TEXT_MAX ||
