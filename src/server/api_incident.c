@@ -592,6 +592,32 @@ api_incident_timeline(struct kz_req *r)
 }
 
 int
+api_incident_indicators(struct kz_req *r)
+{
+	struct kz_incident *inc;
+	struct kz_indicator *v = NULL;
+	size_t n = 0;
+	json_t *arr;
+
+	if (api_incident_load(r, KZ_ACCESS_READ, &inc))
+		return 0;
+	if (kz_indicator_list_incident(&v, &n, r->st, inc->id) ||
+	    kz_access_indicators(r->st, &r->who, inc, v, &n)) {
+		kz_indicator_list_free(v, n);
+		kz_incident_free(inc);
+		return kz_http_fail(r);
+	}
+	arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, kz_indicator_to_json(&v[i]));
+	kz_http_json(r, 200,
+	    json_pack("{s:s, s:o}", "ticket", inc->ticket, "indicators", arr));
+	kz_indicator_list_free(v, n);
+	kz_incident_free(inc);
+	return 0;
+}
+
+int
 api_incident_reports(struct kz_req *r)
 {
 	struct kz_incident *inc;

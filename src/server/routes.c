@@ -39,6 +39,7 @@ const struct kz_route kz_routes[] = {
 	{ "POST",   "/api/v1/incidents/{ticket}/assign",   api_incident_assign,   STAFF, 0, "incident_assign" },
 	{ "POST",   "/api/v1/incidents/{ticket}/notify",   api_incident_notify,   STAFF, 0, "incident_notify" },
 	{ "GET",    "/api/v1/incidents/{ticket}/timeline", api_incident_timeline, STAFF | KZ_ROLE_MEMBER, KZ_RT_CACHE, "incident_timeline" },
+	{ "GET",    "/api/v1/incidents/{ticket}/indicators", api_incident_indicators, STAFF | KZ_ROLE_MEMBER, KZ_RT_CACHE, "incident_indicators" },
 	{ "GET",    "/api/v1/incidents/{ticket}/reports",  api_incident_reports,  STAFF, KZ_RT_CACHE, "incident_reports" },
 	{ "GET",    "/api/v1/incidents/{ticket}/orgs",     api_incident_orgs,     STAFF, KZ_RT_CACHE, "incident_orgs" },
 	{ "POST",   "/api/v1/incidents/{ticket}/orgs",     api_incident_link_org, STAFF, 0, "incident_link_org" },

@@ -77,6 +77,7 @@ int api_logout(struct kz_req *r);
 int api_me(struct kz_req *r);
 int api_me_patch(struct kz_req *r);
 int api_incident_notify(struct kz_req *r);
+int api_incident_indicators(struct kz_req *r);
 int api_me_password(struct kz_req *r);
 int api_me_tokens(struct kz_req *r);
 int api_me_token_create(struct kz_req *r);

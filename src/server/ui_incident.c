@@ -372,7 +372,6 @@ static void
 staff_sections(
     struct kz_buf *b, struct kz_req *r, const struct kz_incident *inc)
 {
-	struct kz_indicator *iocs = NULL;
 	struct kz_report *reps = NULL;
 	char(*rel)[32] = NULL;
 	size_t n = 0;
@@ -395,22 +394,6 @@ staff_sections(
 		kz_buf_adds(b, "</table>");
 		kz_report_list_free(reps, n);
 	}
-	kz_buf_addf(b, "<h2>%s</h2>", ui_t(r, N_("Indicators")));
-	if (kz_indicator_list_incident(&iocs, &n, r->st, inc->id) == 0) {
-		kz_buf_adds(b, "<ul id=\"indicators\">");
-		for (size_t i = 0; i < n; i++)
-			kz_buf_addf(b,
-			    "<li><code>%s</code> <span class=\"muted\">%s</span> "
-			    "<span class=\"tlp\">%s</span></li>",
-			    ui_e(r, iocs[i].value),
-			    ui_e(r, kz_ioc_type_name(iocs[i].type)),
-			    kz_tlp_label(iocs[i].tlp));
-		if (!n)
-			kz_buf_addf(b, "<li class=\"muted\">%s</li>",
-			    ui_t(r, N_("Nothing here.")));
-		kz_buf_adds(b, "</ul>");
-		kz_indicator_list_free(iocs, n);
-	}
 	kz_buf_addf(b, "<h2>%s</h2>", ui_t(r, N_("Related incidents")));
 	if (kz_incident_related(&rel, &n, r->st, inc->id) == 0) {
 		kz_buf_adds(b, "<ul>");
@@ -426,6 +409,36 @@ staff_sections(
 		kz_free(rel);
 	}
 	kz_error_clear();
+}
+
+/* The indicators who may read (model/access.h), for staff and members. */
+static void
+indicator_section(
+    struct kz_buf *b, struct kz_req *r, const struct kz_incident *inc)
+{
+	struct kz_indicator *iocs = NULL;
+	size_t n = 0;
+
+	if (kz_indicator_list_incident(&iocs, &n, r->st, inc->id) ||
+	    kz_access_indicators(r->st, &r->who, inc, iocs, &n)) {
+		kz_indicator_list_free(iocs, n);
+		kz_error_clear();
+		return;
+	}
+	kz_buf_addf(b, "<h2>%s</h2>", ui_t(r, N_("Indicators")));
+	kz_buf_adds(b, "<ul id=\"indicators\">");
+	for (size_t i = 0; i < n; i++)
+		kz_buf_addf(b,
+		    "<li><code>%s</code> <span class=\"muted\">%s</span> "
+		    "<span class=\"tlp\">%s</span></li>",
+		    ui_e(r, iocs[i].value),
+		    ui_e(r, kz_ioc_type_name(iocs[i].type)),
+		    kz_tlp_label(iocs[i].tlp));
+	if (!n)
+		kz_buf_addf(b, "<li class=\"muted\">%s</li>",
+		    ui_t(r, N_("Nothing here.")));
+	kz_buf_adds(b, "</ul>");
+	kz_indicator_list_free(iocs, n);
 }
 
 static const char *
@@ -500,6 +513,7 @@ ui_incident_page(struct kz_req *r)
 		    ui_t(r, N_("Description")), ui_e(r, inc->description));
 	if (kz_access_incident(r->st, &r->who, inc, KZ_ACCESS_WRITE) == 0)
 		staff_forms(&b, r, inc);
+	indicator_section(&b, r, inc);
 	if (kz_access_incident(r->st, &r->who, inc, KZ_ACCESS_REPORTS) == 0)
 		staff_sections(&b, r, inc);
 	if (kz_access_incident(r->st, &r->who, inc, KZ_ACCESS_TIMELINE) == 0 &&

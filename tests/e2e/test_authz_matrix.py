@@ -290,3 +290,55 @@ def test_sessions_follow_the_same_rules(world):
     assert c.post('/api/v1/incidents', {'title': 'no'}).status == 403
     assert c.get('/api/v1/users').status == 403
     assert c.get('/api/v1/stats').status == 403
+
+
+@pytest.fixture(scope='module')
+def iocs(world):
+    """On every case: a domain indicator at each TLP and an e-mail one."""
+    out = {}
+    for k in world.cases:
+        t, u = k['ticket'], uuid.uuid4().hex[:10]
+        vals = {}
+        for i, tlp in enumerate(TLPS):
+            v = 'i%d-%s.example.com' % (i, u)
+            world.srv.cli('indicator', 'add', v, '--tlp', tlp, '--incident',
+                          t, '--source', 'SRC-SECRET-' + u)
+            vals[v] = tlp
+        mail = 'victim-%s@mail.example.com' % u
+        world.srv.cli('indicator', 'add', mail, '--tlp', 'clear',
+                      '--incident', t)
+        out[t] = (vals, mail)
+    return out
+
+
+@pytest.mark.parametrize('user', ['member-a', 'member-b', 'reporter-a',
+                                  'handler'])
+def test_indicators_follow_their_own_tlp(world, iocs, user):
+    c = world.srv.client(token=world.tok[user])
+    role = world.role[user]
+    for k in world.cases:
+        t = k['ticket']
+        vals, mail = iocs[t]
+        link = k['link'] if user == 'member-a' else None
+        r = c.get('/api/v1/incidents/%s/indicators' % t)
+        if role == 'reporter':
+            assert r.status == 403, (user, k, r)
+            continue
+        ok = role == 'handler' or may_read(role, k['tlp'], link, False)
+        assert r.status == (200 if ok else 404), (user, k, r)
+        if not ok:
+            assert not any(v in r.text for v in vals), (user, k)
+            continue
+        got = {i['value'] for i in r.json()['indicators']}
+        if role == 'handler':
+            assert set(vals) | {mail} <= got
+            continue
+        want = {v for v, tlp in vals.items()
+                if may_read('member', tlp, link, False)}
+        assert got == want, (user, k, got, want)
+        assert mail not in r.text and 'SRC-SECRET' not in r.text
+        # the page shows the same and nothing more
+        page = c.get('/incidents/' + t).text
+        for v in vals:
+            assert (v in page) == (v in want), (user, k, v)
+        assert mail not in page

@@ -352,6 +352,82 @@ test_link_unlink_and_redact(void **state)
 	kz_store_close(w.st);
 }
 
+/* Indicators of every TLP and an e-mail address, as from the store. */
+static struct kz_indicator *
+ioc_set(size_t *n)
+{
+	struct kz_indicator *v = calloc(KZ_TLP_COUNT + 1, sizeof(*v));
+	char val[64];
+
+	assert_non_null(v);
+	for (int t = 0; t <= KZ_TLP_COUNT; t++) {
+		kz_indicator_init(&v[t]);
+		snprintf(val, sizeof(val),
+		    t < KZ_TLP_COUNT ? "t%d.example.com" : "who%d@example.com",
+		    t);
+		v[t].type = t < KZ_TLP_COUNT ? KZ_IOC_DOMAIN : KZ_IOC_EMAIL;
+		v[t].value = strdup(val);
+		v[t].source = strdup("partner feed");
+		v[t].tlp = t < KZ_TLP_COUNT ? (enum kz_tlp)t : KZ_TLP_CLEAR;
+	}
+	*n = KZ_TLP_COUNT + 1;
+	return v;
+}
+
+static void
+test_indicators_members_see(void **state)
+{
+	struct world w;
+	struct kz_principal m = { 0, "m", KZ_ROLE_MEMBER, 0 };
+	struct kz_principal h = { 1, "h", KZ_ROLE_HANDLER, 0 };
+	struct kz_principal r = { 0, "r", KZ_ROLE_REPORTER, 0 };
+
+	(void)state;
+	build(&w);
+	m.user_id = w.uid_m;
+	m.org_id = w.org_a;
+	r.user_id = w.uid_r;
+	for (int t = 0; t < KZ_TLP_COUNT; t++)
+		for (int l = 0; l <= KZ_LINK_COUNT; l++) {
+			struct kz_incident *inc;
+			struct kz_indicator *v;
+			size_t n, k = 0;
+
+			assert_int_equal(
+			    kz_incident_get(&inc, w.st, w.tickets[t][l]), 0);
+			/* staff: everything, sources too */
+			v = ioc_set(&n);
+			assert_int_equal(
+			    kz_access_indicators(w.st, &h, inc, v, &n), 0);
+			assert_int_equal(n, KZ_TLP_COUNT + 1);
+			assert_non_null(v[0].source);
+			kz_indicator_list_free(v, n);
+			/* reporters: nothing, even of what they reported */
+			v = ioc_set(&n);
+			assert_int_equal(
+			    kz_access_indicators(w.st, &r, inc, v, &n), 0);
+			assert_int_equal(n, 0);
+			kz_indicator_list_free(v, n);
+			/* members: the table on the incident and on each */
+			v = ioc_set(&n);
+			assert_int_equal(
+			    kz_access_indicators(w.st, &m, inc, v, &n), 0);
+			for (int tt = 0; tt < KZ_TLP_COUNT; tt++)
+				if (member_reads[l][t] && member_reads[l][tt]) {
+					assert_true(k < n);
+					assert_int_equal(v[k].tlp, tt);
+					assert_int_equal(
+					    v[k].type, KZ_IOC_DOMAIN);
+					assert_null(v[k].source);
+					k++;
+				}
+			assert_int_equal(n, k);
+			kz_indicator_list_free(v, n);
+			kz_incident_free(inc);
+		}
+	kz_store_close(w.st);
+}
+
 static void
 test_events_members_see(void **state)
 {
@@ -404,6 +480,7 @@ main(void)
 		cmocka_unit_test(test_member_of_other_org_sees_nothing),
 		cmocka_unit_test(test_link_unlink_and_redact),
 		cmocka_unit_test(test_events_members_see),
+		cmocka_unit_test(test_indicators_members_see),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

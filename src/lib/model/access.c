@@ -110,6 +110,34 @@ kz_access_notify(struct kz_store *st, const struct kz_incident *inc,
 	    inc->ticket, inc->ticket);
 }
 
+int
+kz_access_indicators(struct kz_store *st, const struct kz_principal *who,
+    const struct kz_incident *inc, struct kz_indicator *v, size_t *n)
+{
+	enum kz_link link = KZ_LINK_NONE;
+	size_t kept = 0;
+	int rc;
+
+	if (who->role & (KZ_ROLE_ADMIN | KZ_ROLE_HANDLER))
+		return 0;
+	if (who->role == KZ_ROLE_MEMBER &&
+	    (rc = load_link(&link, st, inc->id, who->org_id)))
+		return rc;
+	for (size_t i = 0; i < *n; i++) {
+		if (link == KZ_LINK_NONE || !link_reads(link, inc->tlp) ||
+		    !link_reads(link, v[i].tlp) || v[i].type == KZ_IOC_EMAIL ||
+		    v[i].type == KZ_IOC_EMAIL_SUBJECT) {
+			kz_indicator_release(&v[i]);
+			continue;
+		}
+		kz_free(v[i].source);
+		v[i].source = NULL;
+		v[kept++] = v[i];
+	}
+	*n = kept;
+	return 0;
+}
+
 static int
 load_reported(
     int *out, struct kz_store *st, int64_t incident_id, int64_t user_id)

@@ -48,6 +48,12 @@
  * goes only to an org a handler linked as its recipient, never to a bare
  * address. The result report goes back to the reporter whatever the TLP.
  *
+ * Indicators (kz_access_indicators): staff read all of an incident's. A
+ * member who reads the incident reads those whose own TLP its link allows
+ * (the table above, applied to each indicator), without their source and
+ * never e-mail addresses or subjects, which name people (the reporter,
+ * victims); others read none.
+ *
  * What non-staff read has the reporter field removed (kz_access_redact).
  * Orgs: staff read and change all; a member reads its own org. Users and
  * statistics: staff only (user administration: admin only, which the
@@ -60,6 +66,7 @@
 
 #include "model/event.h"
 #include "model/incident.h"
+#include "model/indicator.h"
 #include "model/taxonomy.h"
 #include "model/user.h"
 #include "store/store.h"
@@ -124,6 +131,15 @@ void kz_access_redact(const struct kz_principal *who, struct kz_incident *inc);
  * event's data (the reporter field of an update) in place when needed.
  */
 int kz_access_event(const struct kz_principal *who, struct kz_event *ev);
+
+/*
+ * Keeps of inc's indicators v[0..*n) those who may read (the rule above;
+ * call after kz_access_incident() allowed KZ_ACCESS_READ), releasing the
+ * rest and clearing what a member may not see of the kept ones. 0 or the
+ * store's error.
+ */
+int kz_access_indicators(struct kz_store *st, const struct kz_principal *who,
+    const struct kz_incident *inc, struct kz_indicator *v, size_t *n);
 
 /* Whether who may read (write 0) or change (write 1) the org org_id. */
 int kz_access_org(const struct kz_principal *who, int64_t org_id, int write);
