@@ -315,16 +315,21 @@ kz_http_json(struct kz_req *r, unsigned status, json_t *v)
 		kz_error_set(KZ_ENOMEM, "out of memory");
 		return kz_http_fail_as(r, 500, "internal");
 	}
-	/* <, > and & occur only inside strings in JSON text. */
-	for (const char *p = s; *p; p++) {
-		if (*p == '<')
-			kz_buf_adds(&out, "\\u003c");
-		else if (*p == '>')
-			kz_buf_adds(&out, "\\u003e");
-		else if (*p == '&')
-			kz_buf_adds(&out, "\\u0026");
-		else
-			kz_buf_addc(&out, *p);
+	/* <, > and & occur only inside strings in JSON text: copy the runs
+	 * between them whole. */
+	kz_buf_grow(&out, strlen(s) + 64);
+	for (const char *p = s;;) {
+		size_t run = strcspn(p, "<>&");
+
+		kz_buf_add(&out, p, run);
+		p += run;
+		if (!*p)
+			break;
+		kz_buf_adds(&out,
+		    *p == '<'     ? "\\u003c" :
+			*p == '>' ? "\\u003e" :
+				    "\\u0026");
+		p++;
 	}
 	kz_buf_addc(&out, '\n');
 	free(s);

@@ -1188,6 +1188,88 @@ test_import(void **state)
 	kz_store_close(st);
 }
 
+/* The total of a list as kz_incident_list says it. */
+static int64_t
+list_total(struct kz_store *st, unsigned statuses, unsigned cats, unsigned tlps,
+    const char *text)
+{
+	struct kz_incident_filter f = { 0 };
+	struct kz_incident_list l;
+	int64_t n;
+
+	f.statuses = statuses;
+	f.categories = cats;
+	f.tlps = tlps;
+	f.text = text;
+	f.limit = 1;
+	assert_int_equal(kz_incident_list(&l, st, &f), 0);
+	n = l.total;
+	kz_incident_list_release(&l);
+	return n;
+}
+
+static void
+test_totals_from_counts(void **state)
+{
+	struct kz_store *st = fresh();
+	struct kz_incident inc, chg;
+	char tickets[40][KZ_TICKET_MAX];
+
+	(void)state;
+	for (int i = 0; i < 40; i++) {
+		kz_incident_init(&inc);
+		inc.title = "counted";
+		inc.category = (enum kz_category)(i % KZ_CAT_COUNT);
+		inc.tlp = (enum kz_tlp)(i % KZ_TLP_COUNT);
+		assert_int_equal(kz_incident_create(st, &inc, "alice"), 0);
+		memcpy(tickets[i], inc.ticket, KZ_TICKET_MAX);
+	}
+	/* moves: status, category and TLP, one of them a no-op */
+	for (int i = 0; i < 40; i += 3)
+		assert_int_equal(kz_incident_set_status(st, tickets[i],
+				     KZ_ST_TRIAGED, "alice", NULL),
+		    0);
+	for (int i = 1; i < 40; i += 4) {
+		kz_incident_init(&chg);
+		chg.category = KZ_CAT_PHISHING;
+		chg.tlp =
+		    i % 8 == 1 ? KZ_TLP_RED : (enum kz_tlp)(i % KZ_TLP_COUNT);
+		assert_int_equal(kz_incident_update(st, tickets[i], &chg,
+				     KZ_F_CATEGORY | KZ_F_TLP, "alice"),
+		    0);
+	}
+	/* a failed change leaves the counts alone */
+	assert_int_not_equal(
+	    kz_incident_set_status(st, tickets[0], KZ_ST_NEW, "alice", NULL),
+	    0);
+	for (unsigned sb = 0; sb < 4; sb++)
+		for (unsigned cb = 0; cb < 4; cb++)
+			for (unsigned tb = 0; tb < 3; tb++) {
+				unsigned ss = sb == 0 ? 0 :
+				    sb == 1           ? 1u << KZ_ST_NEW :
+				    sb == 2           ? 1u << KZ_ST_TRIAGED :
+							(1u << KZ_ST_NEW) |
+					(1u << KZ_ST_TRIAGED);
+				unsigned cs = cb == 0 ? 0 :
+				    cb == 1           ? 1u << KZ_CAT_PHISHING :
+				    cb == 2           ? 1u << KZ_CAT_SCAN :
+							(1u << KZ_CAT_PHISHING) |
+					(1u << KZ_CAT_OTHER);
+				unsigned ts = tb == 0 ? 0 :
+				    tb == 1           ? 1u << KZ_TLP_RED :
+							(1u << KZ_TLP_AMBER) |
+					(1u << KZ_TLP_CLEAR);
+				/* the words force a real count */
+				assert_int_equal(
+				    list_total(st, ss, cs, ts, NULL),
+				    list_total(st, ss, cs, ts, "counted"));
+			}
+	assert_int_equal(list_total(st, 0, 0, 0, NULL), 40);
+	assert_int_equal(
+	    query_int(st, "SELECT sum(n) FROM incident_counts"), 40);
+	kz_store_close(st);
+}
+
 static void
 test_to_json(void **state)
 {
@@ -1242,6 +1324,7 @@ main(void)
 		cmocka_unit_test(test_list_text_limits),
 		cmocka_unit_test(test_search_follows_updates),
 		cmocka_unit_test(test_import),
+		cmocka_unit_test(test_totals_from_counts),
 		cmocka_unit_test(test_to_json),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -731,6 +731,11 @@ kz_incident_list(struct kz_incident_list *out, struct kz_store *st,
 	int64_t limit = f->limit > 0 ? f->limit : 50;
 	size_t cap = 0;
 	int rc, i, pass;
+	/* Filtered on status, category and TLP alone: incident_counts
+	 * (kept by triggers) has the total without counting rows. */
+	int tally = !f->assignee && !f->priority_min && !f->priority_max &&
+	    !f->from && !f->to && !f->access_sql &&
+	    (!f->text || kz_str_blank(f->text));
 
 	memset(out, 0, sizeof(*out));
 	kz_buf_init(&terms.fts, 4096);
@@ -778,7 +783,12 @@ kz_incident_list(struct kz_incident_list *out, struct kz_store *st,
 		int b = 1;
 
 		kz_buf_reset(&sql);
-		if (pass == 0)
+		if (pass == 0 && tally)
+			kz_buf_addf(&sql,
+			    "SELECT coalesce(sum(n), 0) FROM incident_counts "
+			    "WHERE %s",
+			    w.ptr);
+		else if (pass == 0)
 			kz_buf_addf(&sql,
 			    "SELECT count(*) FROM incidents WHERE %s", w.ptr);
 		else
