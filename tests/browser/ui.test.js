@@ -21,7 +21,8 @@ const ARTIFACTS = path.join(ROOT, 'tests', 'artifacts');
 const PASSWORD = 'correct horse battery';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kizuki-browser-'));
 const env = { PATH: process.env.PATH, KIZUKI_DB: path.join(tmp, 'k.db'),
-  LANG: 'C.UTF-8', HOME: tmp };
+  LANG: 'C.UTF-8', HOME: tmp, KIZUKI_TEAM: 'Example CSIRT',
+  KIZUKI_TEAM_EMAIL: 'csirt@csirt.example' };
 let server, browser, base, statusUrl, ticket, xssTicket;
 
 function cli(args, input) {
@@ -164,7 +165,38 @@ test('a handler triages, notes, assigns and closes', async () => {
   assert.ok((await page.textContent('#timeline'))
     .includes('Asked the hosting provider'));
   await shot(page, 'incident');
-  for (const s of ['coordinating', 'resolved', 'closed']) {
+  // The notify dialog: preview the whole mail, then queue it.
+  await page.fill('#notify-form input[name=address]', 'abuse@hosting.example');
+  await page.selectOption('#notify-form select[name=lang]', 'ja+en');
+  await page.click('#notify-form button');
+  await page.waitForURL(/\/notify\?/);
+  assert.strictEqual((await page.textContent('#notice-to')).trim(),
+    'abuse@hosting.example');
+  assert.ok((await page.textContent('#notice-subject')).includes(ticket));
+  const body = await page.textContent('#notice-body');
+  assert.ok(body.includes('This is Example CSIRT'), body);
+  await shot(page, 'notify-preview');
+  await page.click('#notify-send button');
+  await page.waitForURL(/done=notify/);
+  assert.ok((await page.textContent('#timeline'))
+    .includes('abuse@hosting.example'));
+  // Notifying the party moves the case to coordinating (step 4).
+  assert.strictEqual((await page.textContent('#status')).trim(),
+    'Coordinating');
+  // The header switch saves the language in the account.
+  await page.click('header button.lang');
+  await page.waitForURL(new RegExp(`/incidents/${ticket}$`));
+  assert.strictEqual(await page.getAttribute('html', 'lang'), 'ja');
+  await page.goto(base + '/account');
+  assert.strictEqual(
+    await page.inputValue('#lang-form select[name=lang]'), 'ja');
+  await shot(page, 'account-ja');
+  await page.selectOption('#lang-form select[name=lang]', 'auto');
+  await page.click('#lang-form button');
+  await page.waitForURL(/done=lang/);
+  assert.strictEqual(await page.getAttribute('html', 'lang'), 'en');
+  await page.goto(base + '/incidents/' + ticket);
+  for (const s of ['resolved', 'closed']) {
     await page.selectOption('#status-form select[name=status]', s);
     await page.click('#status-form button');
     await page.waitForURL(/done=status/);
