@@ -59,6 +59,7 @@ fuzz:
 	@scripts/install-deps build fuzz
 	@test -f $(FUZZ_BUILD)/build.ninja || CC=clang meson setup $(FUZZ_BUILD) \
 	    --buildtype=debugoptimized -Dfuzz=true -Db_sanitize=address,undefined \
+	    -Dc_args=-fsanitize=fuzzer-no-link \
 	    -Db_lundef=false
 	@ninja -C $(FUZZ_BUILD)
 	@scripts/fuzz-all $(FUZZ_BUILD) $(FUZZ_SECONDS)

@@ -58,6 +58,17 @@ kz_req_alloc(struct kz_req *r, size_t n)
 	return b->data + b->used - n;
 }
 
+void
+kz_req_arena_release(struct kz_req *r)
+{
+	while (r->arena) {
+		struct kz_arena_block *next = r->arena->next;
+
+		kz_free(r->arena);
+		r->arena = next;
+	}
+}
+
 char *
 kz_req_strdup(struct kz_req *r, const char *s)
 {
@@ -114,9 +125,8 @@ kz_req_addr(struct kz_req *r)
 }
 
 int
-kz_req_content_type_is(struct kz_req *r, const char *type)
+kz_content_type_is(const char *ct, const char *type)
 {
-	const char *ct = kz_req_header(r, "Content-Type");
 	size_t n = strlen(type);
 
 	if (!ct)
@@ -125,6 +135,12 @@ kz_req_content_type_is(struct kz_req *r, const char *type)
 		ct++;
 	return strncasecmp(ct, type, n) == 0 &&
 	    (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+int
+kz_req_content_type_is(struct kz_req *r, const char *type)
+{
+	return kz_content_type_is(kz_req_header(r, "Content-Type"), type);
 }
 
 int
@@ -685,12 +701,7 @@ kz_http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	kz_buf_release(&r->body);
 	kz_user_free(r->user);
 	sodium_memzero(r->session, sizeof(r->session));
-	while (r->arena) {
-		struct kz_arena_block *next = r->arena->next;
-
-		kz_free(r->arena);
-		r->arena = next;
-	}
+	kz_req_arena_release(r);
 	kz_free(r);
 	*con_cls = NULL;
 }

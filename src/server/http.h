@@ -80,6 +80,13 @@ struct kz_req {
 void *kz_req_alloc(struct kz_req *r, size_t n);
 char *kz_req_strdup(struct kz_req *r, const char *s);
 
+/*
+ * Frees every block of r's arena, making all its memory invalid; the
+ * server calls it when the request completes. A struct kz_req built
+ * without a server (tests, fuzzers) is freed with it too.
+ */
+void kz_req_arena_release(struct kz_req *r);
+
 /* A query parameter, request header or cookie; NULL when absent. */
 const char *kz_req_query(struct kz_req *r, const char *name);
 const char *kz_req_header(struct kz_req *r, const char *name);
@@ -90,6 +97,9 @@ const char *kz_req_addr(struct kz_req *r);
 
 /* Whether the request's Content-Type is type (parameters ignored). */
 int kz_req_content_type_is(struct kz_req *r, const char *type);
+
+/* The same test on a Content-Type value (NULL: none). */
+int kz_content_type_is(const char *ct, const char *type);
 
 /*
  * Parses the body as a JSON object: answers 415 (not application/json),

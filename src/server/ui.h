@@ -46,6 +46,14 @@ struct kz_form {
  */
 struct kz_form *ui_form(struct kz_req *r);
 
+/*
+ * ui_form() with the Content-Type given (NULL when there is none) instead
+ * of read from r's connection. The parser needs nothing of r but its
+ * body, too_large and arena, so tests and fuzzers call it without a
+ * server; the form is kept in r as ui_form() keeps it.
+ */
+struct kz_form *ui_form_parse(struct kz_req *r, const char *content_type);
+
 /* A plain field's value, NULL when absent or the form is bad. */
 const char *ui_form_get(struct kz_req *r, const char *name);
 

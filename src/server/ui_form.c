@@ -130,7 +130,10 @@ parse_urlencoded(struct kz_req *r, struct kz_form *f)
 	return 0;
 }
 
-/* The value of parameter key in a header value (quoted or not). */
+/*
+ * The value of parameter key in a header value (quoted or not). Quoted
+ * values are skipped while looking: a file name may read "a; name=b".
+ */
 static const char *
 header_param(struct kz_req *r, const char *h, size_t hlen, const char *key)
 {
@@ -140,6 +143,14 @@ header_param(struct kz_req *r, const char *h, size_t hlen, const char *key)
 		size_t j, start;
 		char *out;
 
+		if (h[i] == '"') {
+			const char *q = memchr(h + i + 1, '"', hlen - i - 1);
+
+			if (!q)
+				return NULL;
+			i = (size_t)(q - h);
+			continue;
+		}
 		if ((i > 0 && h[i - 1] != ';' && h[i - 1] != ' ') ||
 		    strncasecmp(h + i, key, klen) != 0 || h[i + klen] != '=')
 			continue;
@@ -220,7 +231,7 @@ parse_part_headers(struct kz_req *r, struct kz_form *f, const char *h,
 	if (v->filename && !*v->filename) {
 		v->filename = NULL; /* no file chosen */
 		v->type = NULL;
-		v->name = kz_req_strdup(r, "");
+		v->name = "";
 	} else if (v->filename && !filename_ok(v->filename)) {
 		kz_error_set(KZ_EINVAL,
 		    "the file name of form field '%s' is not a plain name",
@@ -231,9 +242,8 @@ parse_part_headers(struct kz_req *r, struct kz_form *f, const char *h,
 }
 
 static int
-parse_multipart(struct kz_req *r, struct kz_form *f)
+parse_multipart(struct kz_req *r, struct kz_form *f, const char *ct)
 {
-	const char *ct = kz_req_header(r, "Content-Type");
 	const char *boundary = header_param(r, ct, strlen(ct), "boundary");
 	struct kz_form_field **tail = &f->first;
 	char delim[80];
@@ -302,7 +312,7 @@ malformed:
 }
 
 struct kz_form *
-ui_form(struct kz_req *r)
+ui_form_parse(struct kz_req *r, const char *content_type)
 {
 	static struct kz_form nomem = { NULL, 500, "internal" };
 	struct kz_form *f = r->form;
@@ -317,11 +327,11 @@ ui_form(struct kz_req *r)
 	if (r->too_large) {
 		kz_error_set(KZ_ENOMEM, "the request body is too large");
 		bad(f, 413, "too_large");
-	} else if (kz_req_content_type_is(
-		       r, "application/x-www-form-urlencoded")) {
+	} else if (kz_content_type_is(
+		       content_type, "application/x-www-form-urlencoded")) {
 		parse_urlencoded(r, f);
-	} else if (kz_req_content_type_is(r, "multipart/form-data")) {
-		parse_multipart(r, f);
+	} else if (kz_content_type_is(content_type, "multipart/form-data")) {
+		parse_multipart(r, f, content_type);
 	} else {
 		kz_error_set(KZ_EINVAL,
 		    "send the form as application/x-www-form-urlencoded or "
@@ -331,6 +341,14 @@ ui_form(struct kz_req *r)
 	if (f->status)
 		f->first = NULL;
 	return f;
+}
+
+struct kz_form *
+ui_form(struct kz_req *r)
+{
+	if (r->form)
+		return r->form;
+	return ui_form_parse(r, kz_req_header(r, "Content-Type"));
 }
 
 const char *
