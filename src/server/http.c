@@ -536,9 +536,9 @@ dispatch(struct kz_req *r)
 	}
 	r->route = rt;
 	if (r->too_large) {
+		/* the cap of this route: max_body, or the upload limit */
 		kz_error_set(KZ_ENOMEM,
-		    "the request body is larger than %zu bytes",
-		    r->srv->cfg.max_body);
+		    "the request body is larger than %zu bytes", r->body.cap);
 		kz_http_fail_as(r, 413, "too_large");
 		return;
 	}

@@ -247,6 +247,51 @@ def test_oversized_post_is_413(srv):
     assert srv.request('GET', '/healthz')[0] == 200
 
 
+def chunked_post(srv, path, ctype, total):
+    """Sends total bytes without a Content-Length; returns the answer."""
+    s = socket.create_connection(('127.0.0.1', srv.port), timeout=30)
+    s.sendall(('POST %s HTTP/1.1\r\nHost: x\r\nContent-Type: %s\r\n'
+               'Transfer-Encoding: chunked\r\n\r\n' % (path, ctype))
+              .encode())
+    chunk = b'a' * 65536
+    try:
+        for _ in range(total // len(chunk)):
+            s.sendall(b'%x\r\n%s\r\n' % (len(chunk), chunk))
+        s.sendall(b'0\r\n\r\n')
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    data = b''
+    try:
+        while True:  # the head, then Content-Length bytes of body
+            head, sep, body = data.partition(b'\r\n\r\n')
+            m = re.search(rb'(?i)content-length: *(\d+)', head)
+            if sep and m and len(body) >= int(m.group(1)):
+                break
+            got = s.recv(65536)
+            if not got:
+                break
+            data += got
+    except (ConnectionResetError, socket.timeout):
+        pass
+    s.close()
+    return data.decode('utf-8', 'replace')
+
+
+def test_413_names_the_limit_of_the_route(srv):
+    # The upload form takes up to 11 MiB; other routes max_body (1 MiB).
+    for path, limit in (('/report', 11 << 20), ('/login', 1 << 20)):
+        st, _, page = srv.request(
+            'POST', path, 'x' * (limit + 10),
+            {'Content-Type': 'application/x-www-form-urlencoded'})
+        assert st == 413
+        assert str(limit) in page, (path, page[:500])
+        answer = chunked_post(srv, path, 'multipart/form-data; boundary=b',
+                              limit + (1 << 20))
+        assert ' 413 ' in answer.split('\r\n', 1)[0], answer[:300]
+        assert str(limit) in answer, (path, answer[:800])
+    assert srv.request('GET', '/healthz')[0] == 200
+
+
 def test_wrong_content_type_is_415(srv):
     st, _, _ = srv.request('POST', '/login', 'name=a&password=b',
                            {'Content-Type': 'text/plain'})
