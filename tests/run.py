@@ -3,7 +3,8 @@
 """Runs every test kizuki has and prints one total line at the end:
 unit tests (cmocka) in the normal and the sanitizer build, the fuzz corpus
 replayed through every harness, the end-to-end tests (pytest) against the
-real binary, and the checks on format, translations and test lists."""
+real binary, the same on a PostgreSQL server started for the run (part
+pg), and the checks on format, translations and test lists."""
 import argparse
 import os
 import re
@@ -39,11 +40,33 @@ def listed(path):
                 if l.strip() and not l.strip().startswith('#')]
 
 
-def run_unit(t, build, label, extra_env=None):
+def asan_env():
+    return {
+        'ASAN_OPTIONS': 'detect_leaks=1:abort_on_error=0',
+        'UBSAN_OPTIONS': 'halt_on_error=1:print_stacktrace=1',
+        'LSAN_OPTIONS': 'suppressions=' + os.path.join(
+            ROOT, 'tests', 'lsan.supp')}
+
+
+def store_units():
+    """The unit tests whose stores come from tu_store_uri(), so that they
+    run on PostgreSQL too (the others are about SQLite or no store)."""
+    out = []
+    for name in listed(os.path.join(ROOT, 'tests', 'unit', 'tests.list')):
+        with open(os.path.join(ROOT, 'tests', 'unit', name + '.c'),
+                  encoding='utf-8') as f:
+            if 'tu_store_uri(' in f.read():
+                out.append(name)
+    return out
+
+
+def run_unit(t, build, label, extra_env=None, names=None):
     env = dict(os.environ, KZ_TEST_DATA=os.path.join(ROOT, 'tests', 'data'),
                CMOCKA_MESSAGE_OUTPUT='stdout')
     env.update(extra_env or {})
-    for name in listed(os.path.join(ROOT, 'tests', 'unit', 'tests.list')):
+    if names is None:
+        names = listed(os.path.join(ROOT, 'tests', 'unit', 'tests.list'))
+    for name in names:
         exe = os.path.join(build, 'tests', 'unit', name)
         if not os.path.exists(exe):
             t.add('%s %s' % (label, name), 0, 1, 'not built: %s' % exe)
@@ -83,19 +106,24 @@ def run_replay(t, build):
               (p.stdout + p.stderr)[-4000:])
 
 
-def run_pytest(t, build):
+# Runs in part pg, which has PostgreSQL; the e2e part does not need it.
+PG_E2E = os.path.join(ROOT, 'tests', 'e2e', 'test_postgres.py')
+
+
+def run_pytest(t, build, label='e2e (pytest)', args=None):
+    if args is None:
+        args = ['--ignore', PG_E2E, os.path.join(ROOT, 'tests', 'e2e')]
     with tempfile.TemporaryDirectory() as tmp:
         xml = os.path.join(tmp, 'junit.xml')
         env = dict(os.environ,
                    KIZUKI_BIN=os.path.join(os.path.abspath(build), 'src',
                                            'cli', 'kizuki'))
         p = subprocess.run([sys.executable, '-m', 'pytest', '-q', '-p',
-                            'no:cacheprovider', '--junitxml', xml,
-                            os.path.join(ROOT, 'tests', 'e2e')],
+                            'no:cacheprovider', '--junitxml', xml] + args,
                            env=env, cwd=ROOT, capture_output=True, text=True,
                            errors='replace')
         if not os.path.exists(xml):
-            t.add('e2e (pytest)', 0, 1, p.stdout + p.stderr)
+            t.add(label, 0, 1, p.stdout + p.stderr)
             return
         root = ET.parse(xml).getroot()
         suites = [root] if root.tag == 'testsuite' else list(root)
@@ -104,8 +132,32 @@ def run_pytest(t, build):
                   for s in suites)
         skipped = sum(int(s.get('skipped', 0)) for s in suites)
         # A skipped test is not a passed one.
-        t.add('e2e (pytest)', total - bad - skipped, bad + skipped,
+        t.add(label, total - bad - skipped, bad + skipped,
               p.stdout[-8000:] + p.stderr[-2000:])
+
+
+def run_pg(t, build, asan_build):
+    """The store's unit tests again on a PostgreSQL server started here
+    (each test's store a new schema in one database), in both builds, and
+    the PostgreSQL end-to-end tests, which start their own server."""
+    sys.path.insert(0, os.path.join(ROOT, 'tests'))
+    from pg import PgServer
+    pg = PgServer()
+    try:
+        pg.start()
+    except Exception as e:  # noqa: BLE001 - any failure is a failed part
+        pg.stop()
+        t.add('pg (server)', 0, 1, str(e))
+        return
+    try:
+        env = {'KZ_TEST_PG': pg.uri}
+        run_unit(t, build, 'pg unit', env, store_units())
+        if os.path.isdir(asan_build):
+            run_unit(t, asan_build, 'pg asan', dict(asan_env(), **env),
+                     store_units())
+    finally:
+        pg.stop()
+    run_pytest(t, build, 'pg e2e (pytest)', [PG_E2E])
 
 
 def run_browser(t, build):
@@ -167,15 +219,13 @@ def main():
     if want('unit'):
         run_unit(t, a.build, 'unit')
     if want('asan') and os.path.isdir(a.asan_build):
-        run_unit(t, a.asan_build, 'asan', {
-            'ASAN_OPTIONS': 'detect_leaks=1:abort_on_error=0',
-            'UBSAN_OPTIONS': 'halt_on_error=1:print_stacktrace=1',
-            'LSAN_OPTIONS': 'suppressions=' + os.path.join(
-                ROOT, 'tests', 'lsan.supp')})
+        run_unit(t, a.asan_build, 'asan', asan_env())
     if want('replay'):
         run_replay(t, a.build)
     if want('e2e'):
         run_pytest(t, a.build)
+    if want('pg'):
+        run_pg(t, a.build, a.asan_build)
     if want('browser'):
         run_browser(t, a.build)
     if want('checks'):

@@ -164,7 +164,9 @@ cli_help(struct cli *cli, const char *usage, const char *summary,
 	printf("%s\n", _("print JSON for scripts (see docs/json.md)"));
 	printf("  ");
 	cli_pad(stdout, "--db PATH", 26);
-	printf("%s\n", _("database file (default: $KIZUKI_DB or kizuki.db)"));
+	printf("%s\n",
+	    _("database file or postgresql:// URI (default: $KIZUKI_DB or "
+	      "kizuki.db)"));
 	printf("  ");
 	cli_pad(stdout, "--lang ja|en", 26);
 	printf("%s\n", _("language of messages (default: from the locale)"));

@@ -62,8 +62,8 @@ usage(FILE *f)
 	}
 	fprintf(f, "\n%s\n",
 	    _("'kizuki COMMAND --help' tells more about a "
-	      "command. The database is --db PATH, else $KIZUKI_DB, else "
-	      "kizuki.db in the current directory."));
+	      "command. The database is --db PATH (or a postgresql:// URI), "
+	      "else $KIZUKI_DB, else kizuki.db in the current directory."));
 }
 
 static const struct kz_cmd *

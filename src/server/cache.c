@@ -97,10 +97,26 @@ unchanged(struct kz_req *r)
 	struct kz_stmt *s;
 	int64_t v;
 
-	if (kz_store_prepare(&s, r->st, "PRAGMA data_version") ||
-	    kz_stmt_step(s) != KZ_ROW)
-		return 0;
-	v = kz_stmt_int(s, 0);
+	/*
+	 * SQLite counts commits by other connections. PostgreSQL's snapshot
+	 * (next transaction id, those in progress) is the same for the same
+	 * committed data, and changes with any commit of any process.
+	 */
+	if (kz_store_dialect(r->st) == KZ_DIALECT_SQLITE) {
+		if (kz_store_prepare(&s, r->st, "PRAGMA data_version") ||
+		    kz_stmt_step(s) != KZ_ROW)
+			return 0;
+		v = kz_stmt_int(s, 0);
+	} else {
+		const char *snap;
+
+		if (kz_store_prepare(&s, r->st,
+			"SELECT CAST(pg_current_snapshot() AS TEXT)") ||
+		    kz_stmt_step(s) != KZ_ROW)
+			return 0;
+		snap = kz_stmt_text(s, 0);
+		v = snap ? (int64_t)fnv1a(snap, strlen(snap)) : 0;
+	}
 	kz_stmt_step(s);
 	if (tc->valid && v == tc->data_version)
 		return 1;

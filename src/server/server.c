@@ -331,6 +331,25 @@ make_key(void)
 		abort();
 }
 
+int
+kz_server_store_tune(struct kz_store *st, int sync_full)
+{
+	int rc;
+
+	/* Durable: each answered write is on disk (SQLite: WAL, fsync at
+	 * commit; PostgreSQL: the commit waits for its WAL flush). A small
+	 * page cache per SQLite connection keeps the server's memory low. */
+	if (kz_store_dialect(st) == KZ_DIALECT_POSTGRES)
+		return kz_store_exec(st,
+		    sync_full ? "SET synchronous_commit = on" :
+				"SET synchronous_commit = off");
+	if ((rc = kz_store_exec(st,
+		 sync_full ? "PRAGMA synchronous=FULL" :
+			     "PRAGMA synchronous=NORMAL")))
+		return rc;
+	return kz_store_exec(st, "PRAGMA cache_size=-4096");
+}
+
 struct kz_store *
 kz_server_store(struct kz_server *srv)
 {
@@ -341,12 +360,7 @@ kz_server_store(struct kz_server *srv)
 		return st;
 	if (kz_store_open(&st, srv->cfg.db, KZ_STORE_NOCREATE))
 		return NULL;
-	/* Durable: each answered write is on disk (WAL, fsync at commit).
-	 * A small page cache per worker keeps the server's memory low. */
-	if (kz_store_exec(st,
-		srv->cfg.sync_full ? "PRAGMA synchronous=FULL" :
-				     "PRAGMA synchronous=NORMAL") ||
-	    kz_store_exec(st, "PRAGMA cache_size=-4096")) {
+	if (kz_server_store_tune(st, srv->cfg.sync_full)) {
 		kz_store_close(st);
 		return NULL;
 	}

@@ -100,6 +100,12 @@ struct kz_server {
 /* The worker thread's store, opened on first use; NULL after an error. */
 struct kz_store *kz_server_store(struct kz_server *srv);
 
+/*
+ * Sets a server's connection up for the sync setting (1: full) and a
+ * small cache, in the store's own dialect. 0 or the store's error.
+ */
+int kz_server_store_tune(struct kz_store *st, int sync_full);
+
 /* Writes one access log line (JSON), if logging is on. */
 void kz_server_log(struct kz_server *srv, const char *line, size_t len);
 

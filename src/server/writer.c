@@ -129,10 +129,7 @@ kz_writer_start(struct kz_server *srv)
 	if (!w)
 		return kz_error_set(KZ_ENOMEM, "out of memory");
 	if ((rc = kz_store_open(&w->st, srv->cfg.db, KZ_STORE_NOCREATE)) ||
-	    (rc = kz_store_exec(w->st,
-		 srv->cfg.sync_full ? "PRAGMA synchronous=FULL" :
-				      "PRAGMA synchronous=NORMAL")) ||
-	    (rc = kz_store_exec(w->st, "PRAGMA cache_size=-4096"))) {
+	    (rc = kz_server_store_tune(w->st, srv->cfg.sync_full))) {
 		kz_store_close(w->st);
 		free(w);
 		return rc;

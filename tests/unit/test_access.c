@@ -145,12 +145,11 @@ add_org(struct kz_store *st, const char *name, int64_t *id)
 static void
 build(struct world *w)
 {
-	static int seq;
 	struct kz_user u;
 	char path[512];
 
 	kz_time_set_fixed(T0);
-	snprintf(path, sizeof(path), "%s/access-%d.db", tu_tmpdir(), ++seq);
+	tu_store_uri(path, sizeof(path), "access");
 	assert_int_equal(kz_store_open(&w->st, path, 0), 0);
 	add_org(w->st, "org-a", &w->org_a);
 	add_org(w->st, "org-b", &w->org_b);

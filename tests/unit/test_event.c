@@ -17,12 +17,11 @@
 static struct kz_store *
 fresh(struct kz_incident *inc)
 {
-	static int seq;
 	struct kz_store *st;
 	char path[512];
 
 	kz_time_set_fixed(T0);
-	snprintf(path, sizeof(path), "%s/event-%d.db", tu_tmpdir(), ++seq);
+	tu_store_uri(path, sizeof(path), "event");
 	if (kz_store_open(&st, path, 0) != 0)
 		fail_msg("open %s: %s", path, kz_error_message());
 	kz_incident_init(inc);

@@ -17,12 +17,11 @@
 static struct kz_store *
 fresh(void)
 {
-	static int seq;
 	struct kz_store *st;
 	char path[512];
 
 	kz_time_set_fixed(T0);
-	snprintf(path, sizeof(path), "%s/org-%d.db", tu_tmpdir(), ++seq);
+	tu_store_uri(path, sizeof(path), "org");
 	if (kz_store_open(&st, path, 0) != 0)
 		fail_msg("open %s: %s", path, kz_error_message());
 	return st;

@@ -30,14 +30,13 @@ static struct kz_templates *set;
 static struct kz_store *
 fresh(struct kz_incident *inc)
 {
-	static int seq;
 	struct kz_store *st;
 	struct kz_indicator ioc;
 	char path[512];
 	int64_t id;
 
 	kz_time_set_fixed(T0);
-	snprintf(path, sizeof(path), "%s/outbox-%d.db", tu_tmpdir(), ++seq);
+	tu_store_uri(path, sizeof(path), "outbox");
 	if (kz_store_open(&st, path, 0) != 0)
 		fail_msg("open %s: %s", path, kz_error_message());
 	kz_incident_init(inc);

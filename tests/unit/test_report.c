@@ -18,12 +18,11 @@
 static struct kz_store *
 fresh(struct kz_incident *inc)
 {
-	static int seq;
 	struct kz_store *st;
 	char path[512];
 
 	kz_time_set_fixed(T0);
-	snprintf(path, sizeof(path), "%s/report-%d.db", tu_tmpdir(), ++seq);
+	tu_store_uri(path, sizeof(path), "report");
 	if (kz_store_open(&st, path, 0) != 0)
 		fail_msg("open %s: %s", path, kz_error_message());
 	kz_incident_init(inc);
@@ -299,12 +298,15 @@ test_bytes_locked(void **state)
 	struct kz_incident inc;
 	struct kz_store *st = fresh(&inc);
 	struct kz_report r, *got;
+	struct kz_stmt *s;
 
 	(void)state;
 	init_report(&r, inc.id, "original", 8);
 	assert_int_equal(kz_report_add(st, &r, NULL), 0);
 	assert_int_equal(
-	    kz_store_exec(st, "UPDATE reports SET raw = x'00'"), KZ_EINVAL);
+	    kz_store_prepare(&s, st, "UPDATE reports SET raw = ?"), 0);
+	kz_stmt_bind_blob(s, 1, "", 1);
+	assert_int_equal(kz_stmt_exec(s), KZ_EINVAL);
 	assert_non_null(
 	    strstr(kz_error_message(), "report bytes are kept verbatim"));
 	assert_int_equal(

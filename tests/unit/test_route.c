@@ -57,12 +57,11 @@ static const char abuse_csv[] = "key,address,source\n"
 static int
 setup(void **state)
 {
-	static int seq;
 	struct world *w = calloc(1, sizeof(*w));
 	char path[512], *csv;
 	size_t added = 9, skipped = 9;
 
-	snprintf(path, sizeof(path), "%s/route-%d.db", tu_tmpdir(), ++seq);
+	tu_store_uri(path, sizeof(path), "route");
 	assert_int_equal(kz_store_open(&w->st, path, 0), 0);
 	add_org(w->st, "Example Hosting", "abuse@hosting.example",
 	    "198.51.100.0/24", NULL, NULL);

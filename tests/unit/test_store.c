@@ -8,19 +8,23 @@
 #include "core/error.h"
 #include "core/timeutil.h"
 #include "store/store.h"
+#include "store/store_int.h"
+
+/* Where the last fresh() store is, to open it again. */
+static char path[512];
 
 static struct kz_store *
 fresh(void)
 {
-	static int seq;
 	struct kz_store *st;
-	char path[512];
 
-	snprintf(path, sizeof(path), "%s/store-%d.db", tu_tmpdir(), ++seq);
+	tu_store_uri(path, sizeof(path), "store");
 	if (kz_store_open(&st, path, 0) != 0)
 		fail_msg("open %s: %s", path, kz_error_message());
-	if (kz_store_exec(
-		st, "CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT, b BLOB)"))
+	if (kz_store_exec(st,
+		kz_store_dialect(st) == KZ_DIALECT_SQLITE ?
+		    "CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT, b BLOB)" :
+		    "CREATE TABLE t (k BIGINT PRIMARY KEY, v TEXT, b BYTEA)"))
 		fail_msg("create: %s", kz_error_message());
 	return st;
 }
@@ -62,13 +66,24 @@ test_open_args(void **state)
 	assert_null(st);
 	assert_non_null(strstr(kz_error_message(), "no database given"));
 	assert_int_equal(kz_store_open(&st, "", 0), KZ_EINVAL);
+	/* No server there: the message names it, but not the password. */
 	assert_int_equal(
-	    kz_store_open(&st, "postgres://db.example/kizuki", 0), KZ_EINVAL);
-	assert_string_equal(kz_error_message(),
-	    "database 'postgres://db.example/kizuki': this build has no "
-	    "PostgreSQL backend yet");
+	    kz_store_open(&st, "postgresql://kz:secret@127.0.0.1:1/kizuki", 0),
+	    KZ_EIO);
+	assert_null(st);
+	assert_non_null(strstr(kz_error_message(),
+	    "cannot connect to database "
+	    "'postgresql://kz@127.0.0.1:1/kizuki'"));
+	assert_null(strstr(kz_error_message(), "secret"));
 	assert_int_equal(
-	    kz_store_open(&st, "postgresql://db.example/kizuki", 0), KZ_EINVAL);
+	    kz_store_open(&st, "host=127.0.0.1 port=1 password=secret", 0),
+	    KZ_EIO);
+	assert_non_null(strstr(kz_error_message(),
+	    "cannot connect to database 'host=127.0.0.1 port=1'"));
+	assert_null(strstr(kz_error_message(), "secret"));
+	/* A file whose name merely contains '=' is a file. */
+	assert_int_equal(
+	    kz_store_open(&st, "=x", KZ_STORE_NOCREATE), KZ_ENOTFOUND);
 	assert_null(st);
 	kz_store_close(NULL);
 }
@@ -79,8 +94,13 @@ test_describe(void **state)
 	struct kz_store *st = fresh();
 
 	(void)state;
-	assert_int_equal(kz_store_dialect(st), KZ_DIALECT_SQLITE);
-	assert_non_null(strstr(kz_store_uri(st), tu_tmpdir()));
+	if (tu_store_pg()) {
+		assert_int_equal(kz_store_dialect(st), KZ_DIALECT_POSTGRES);
+		assert_non_null(strstr(kz_store_uri(st), "postgres"));
+	} else {
+		assert_int_equal(kz_store_dialect(st), KZ_DIALECT_SQLITE);
+		assert_non_null(strstr(kz_store_uri(st), tu_tmpdir()));
+	}
 	assert_true(kz_store_schema_latest() >= 1);
 	assert_int_equal(kz_store_schema_version(st), kz_store_schema_latest());
 	kz_store_close(st);
@@ -335,7 +355,9 @@ test_errors(void **state)
 	assert_non_null(strstr(kz_error_message(), "preparing a statement"));
 	assert_int_equal(
 	    kz_store_prepare(&s, st, "SELECT * FROM nosuch"), KZ_EIO);
-	assert_non_null(strstr(kz_error_message(), "no such table: nosuch"));
+	assert_non_null(strstr(kz_error_message(),
+	    tu_store_pg() ? "relation \"nosuch\" does not exist" :
+			    "no such table: nosuch"));
 	assert_int_equal(kz_store_exec(st, "DROP TABLE nosuch"), KZ_EIO);
 	assert_non_null(strstr(kz_error_message(), "nosuch"));
 	/* Constraints: a duplicate key is "exists". */
@@ -346,6 +368,137 @@ test_errors(void **state)
 	assert_int_equal(insert(st, 2, "b"), 0);
 	assert_int_equal(count_rows(st), 2);
 	kz_store_close(st);
+}
+
+/* ? inside literals, quoted names and comments is not a placeholder. */
+static void
+test_placeholders(void **state)
+{
+	struct kz_store *st = fresh();
+	struct kz_stmt *s;
+
+	(void)state;
+	assert_int_equal(kz_store_prepare(&s, st,
+			     "SELECT 'a?''?' || ? AS \"q?\" -- ?\n"
+			     "/* ? */ FROM t WHERE k = ? OR ? = 'x'"),
+	    0);
+	assert_int_equal(insert(st, 7, "v"), 0);
+	assert_int_equal(kz_store_prepare(&s, st,
+			     "SELECT 'a?''?' || ? AS \"q?\" -- ?\n"
+			     "/* ? */ FROM t WHERE k = ? OR ? = 'x'"),
+	    0);
+	assert_int_equal(kz_stmt_bind_text(s, 1, "!"), 0);
+	assert_int_equal(kz_stmt_bind_int(s, 2, 7), 0);
+	assert_int_equal(kz_stmt_bind_text(s, 3, "y"), 0);
+	assert_int_equal(kz_stmt_bind_int(s, 4, 1), KZ_EIO);
+	assert_int_equal(kz_stmt_step(s), KZ_ROW);
+	assert_string_equal(kz_stmt_text(s, 0), "a?'?!");
+	assert_int_equal(kz_stmt_step(s), KZ_DONE);
+	kz_store_close(st);
+}
+
+/* A failed statement inside a savepoint costs only that level. */
+static void
+test_error_in_savepoint(void **state)
+{
+	struct kz_store *st = fresh();
+
+	(void)state;
+	assert_int_equal(kz_store_begin(st), 0);
+	assert_int_equal(insert(st, 1, "a"), 0);
+	assert_int_equal(kz_store_begin(st), 0);
+	assert_int_equal(insert(st, 2, "b"), 0);
+	assert_int_equal(insert(st, 1, "dup"), KZ_EEXISTS);
+	kz_store_rollback(st);
+	assert_int_equal(insert(st, 3, "c"), 0);
+	assert_int_equal(kz_store_commit(st), 0);
+	assert_int_equal(count_rows(st), 2);
+	kz_store_close(st);
+}
+
+/* Two connections: one sees what the other committed, not before. */
+static void
+test_two_connections(void **state)
+{
+	struct kz_store *a = fresh(), *b;
+
+	(void)state;
+	assert_int_equal(kz_store_begin(a), 0);
+	assert_int_equal(insert(a, 1, "a"), 0);
+	assert_int_equal(kz_store_open(&b, path, 0), 0);
+	assert_int_equal(count_rows(b), 0);
+	assert_int_equal(kz_store_commit(a), 0);
+	assert_int_equal(count_rows(b), 1);
+	assert_int_equal(kz_store_changes(b), 0);
+	kz_store_close(b);
+	kz_store_close(a);
+}
+
+/* A database written by a newer kizuki is refused, not damaged. */
+static void
+test_newer_schema(void **state)
+{
+	struct kz_store *st = fresh();
+
+	(void)state;
+	assert_int_equal(kz_store_exec(st,
+			     "INSERT INTO schema_migrations (version, name, "
+			     "applied_at) VALUES (9999, 'future', 0)"),
+	    0);
+	kz_store_close(st);
+	assert_int_equal(kz_store_open(&st, path, 0), KZ_EVERSION);
+	assert_non_null(strstr(kz_error_message(), "schema version 9999"));
+	assert_int_equal(
+	    kz_store_open(&st, path, KZ_STORE_READONLY), KZ_EVERSION);
+}
+
+/* Both backends know the same migrations, by number. */
+static void
+test_migrations_match(void **state)
+{
+	(void)state;
+	assert_int_equal(
+	    kz_migrations_postgres_count, kz_migrations_sqlite_count);
+	for (int i = 0; i < kz_migrations_sqlite_count; i++) {
+		assert_int_equal(kz_migrations_postgres[i].version,
+		    kz_migrations_sqlite[i].version);
+		assert_string_equal(kz_migrations_postgres[i].name,
+		    kz_migrations_sqlite[i].name);
+	}
+}
+
+/*
+ * PostgreSQL: one writer at a time across connections, as in SQLite; a
+ * writer that waits past its lock timeout gets KZ_EBUSY, and the lock
+ * goes with the first writer's commit. (SQLite's is test_store_sqlite's.)
+ */
+static void
+test_pg_one_writer(void **state)
+{
+	struct kz_store *a = fresh(), *b;
+	char uri[600];
+
+	(void)state;
+	/* tu_store_uri() ends with the options that pick the schema. */
+	if (path[strlen(path) - 1] == '\'')
+		snprintf(uri, sizeof(uri), "%.*s -clock_timeout=200'",
+		    (int)strlen(path) - 1, path);
+	else
+		snprintf(uri, sizeof(uri), "%s%%20-clock_timeout%%3D200", path);
+	assert_int_equal(kz_store_open(&b, uri, 0), 0);
+	assert_int_equal(kz_store_begin(a), 0);
+	assert_int_equal(insert(a, 1, "a"), 0);
+	assert_int_equal(kz_store_begin(b), KZ_EBUSY);
+	assert_non_null(strstr(kz_error_message(), "stayed locked"));
+	/* Reads do not wait. */
+	assert_int_equal(count_rows(b), 0);
+	assert_int_equal(kz_store_commit(a), 0);
+	assert_int_equal(kz_store_begin(b), 0);
+	assert_int_equal(insert(b, 2, "b"), 0);
+	assert_int_equal(kz_store_commit(b), 0);
+	assert_int_equal(count_rows(a), 2);
+	kz_store_close(b);
+	kz_store_close(a);
 }
 
 int
@@ -364,8 +517,18 @@ main(void)
 		cmocka_unit_test(test_binding_errors),
 		cmocka_unit_test(test_changes),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_placeholders),
+		cmocka_unit_test(test_error_in_savepoint),
+		cmocka_unit_test(test_two_connections),
+		cmocka_unit_test(test_newer_schema),
+		cmocka_unit_test(test_migrations_match),
+		/* Only with KZ_TEST_PG: the last one is left out otherwise. */
+		cmocka_unit_test(test_pg_one_writer),
 	};
 
+	size_t n = sizeof(tests) / sizeof(tests[0]);
+
 	kz_time_set_fixed(1782864000);
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return _cmocka_run_group_tests(
+	    "tests", tests, tu_store_pg() ? n : n - 1, NULL, NULL);
 }

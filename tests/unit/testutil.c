@@ -3,6 +3,7 @@
 #include "testutil.h"
 
 #include <dirent.h>
+#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +74,87 @@ tu_tmpdir(void)
 		atexit(rm_tmpdir);
 	}
 	return tmpdir;
+}
+
+static PGconn *pg;
+
+static void
+quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+/* Drops this program's schemas, as rm_tmpdir() removes its files. */
+static void
+drop_schemas(void)
+{
+	char sql[512];
+	PGresult *res;
+
+	if (!getenv("KZ_TEST_KEEP")) {
+		snprintf(sql, sizeof(sql),
+		    "DO $$DECLARE s name; BEGIN FOR s IN SELECT nspname "
+		    "FROM pg_namespace WHERE nspname LIKE 'kzt\\_%%\\_%d\\_%%' "
+		    "LOOP EXECUTE format('DROP SCHEMA %%I CASCADE', s); "
+		    "END LOOP; END$$",
+		    (int)getpid());
+		res = PQexec(pg, sql);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK)
+			fprintf(stderr, "could not drop the test schemas: %s",
+			    PQerrorMessage(pg));
+		PQclear(res);
+	}
+	PQfinish(pg);
+	pg = NULL;
+}
+
+int
+tu_store_pg(void)
+{
+	const char *uri = getenv("KZ_TEST_PG");
+
+	return uri && *uri;
+}
+
+void
+tu_store_uri(char *out, size_t size, const char *name)
+{
+	static int seq;
+	const char *base = getenv("KZ_TEST_PG");
+	char schema[64], sql[128];
+	PGresult *res;
+
+	seq++;
+	if (!tu_store_pg()) {
+		snprintf(out, size, "%s/%s-%d.db", tu_tmpdir(), name, seq);
+		return;
+	}
+	if (!pg) {
+		pg = PQconnectdb(base);
+		if (PQstatus(pg) != CONNECTION_OK) {
+			fprintf(stderr, "KZ_TEST_PG: %s", PQerrorMessage(pg));
+			abort();
+		}
+		PQsetNoticeProcessor(pg, quiet, NULL);
+		atexit(drop_schemas);
+	}
+	snprintf(
+	    schema, sizeof(schema), "kzt_%s_%d_%d", name, (int)getpid(), seq);
+	snprintf(sql, sizeof(sql), "CREATE SCHEMA \"%s\"", schema);
+	res = PQexec(pg, sql);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		fprintf(stderr, "KZ_TEST_PG: %s", PQerrorMessage(pg));
+		abort();
+	}
+	PQclear(res);
+	/* A URI takes the schema as a parameter, a conninfo as a key. */
+	if (strstr(base, "://"))
+		snprintf(out, size, "%s%coptions=-csearch_path%%3D%s", base,
+		    strchr(base, '?') ? '&' : '?', schema);
+	else
+		snprintf(
+		    out, size, "%s options='-csearch_path=%s'", base, schema);
 }
 
 static int

@@ -19,6 +19,17 @@ char *tu_read_file(const char *path, size_t *len);
 /* A fresh temporary directory for this test program. Borrowed. */
 const char *tu_tmpdir(void);
 
+/*
+ * A fresh, empty place for a store, written into out as the URI to give
+ * kz_store_open(): a new file in tu_tmpdir() named after name (letters
+ * and '_'), or, when KZ_TEST_PG names a PostgreSQL database, a new schema
+ * in it that the URI selects. Aborts the test program when it cannot.
+ */
+void tu_store_uri(char *out, size_t size, const char *name);
+
+/* Whether tu_store_uri() gives PostgreSQL stores (KZ_TEST_PG is set). */
+int tu_store_pg(void);
+
 /* Lists the regular files of dir ending with suffix, sorted. */
 int tu_list_dir(char ***out, size_t *n, const char *dir, const char *suffix);
 void tu_free_list(char **list, size_t n);

@@ -1023,8 +1023,8 @@ kz_abuse_count(int64_t *out, struct kz_store *st, const char *kind)
 
 	*out = 0;
 	if ((rc = kz_store_prepare(&s, st,
-		 "SELECT count(*) FROM abuse_contacts WHERE ? IS NULL OR "
-		 "kind = ?")))
+		 "SELECT count(*) FROM abuse_contacts WHERE "
+		 "CAST(? AS TEXT) IS NULL OR kind = ?")))
 		return rc;
 	if (kind) {
 		kz_stmt_bind_text(s, 1, kind);

@@ -373,8 +373,8 @@ kz_access_add_reporter(
 	int rc;
 
 	if ((rc = kz_store_prepare(&s, st,
-		 "INSERT OR IGNORE INTO incident_users (incident_id, user_id, "
-		 "added_at) VALUES (?, ?, ?)")))
+		 "INSERT INTO incident_users (incident_id, user_id, added_at) "
+		 "VALUES (?, ?, ?) ON CONFLICT DO NOTHING")))
 		return rc;
 	kz_stmt_bind_int(s, 1, incident_id);
 	kz_stmt_bind_int(s, 2, user_id);

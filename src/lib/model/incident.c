@@ -150,7 +150,8 @@ next_ticket(struct kz_store *st, char out[KZ_TICKET_MAX], int year)
 
 	rc = kz_store_prepare(&s, st,
 	    "INSERT INTO ticket_seq (year, last) VALUES (?, 1) "
-	    "ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last");
+	    "ON CONFLICT (year) DO UPDATE SET last = ticket_seq.last + 1 "
+	    "RETURNING last");
 	if (rc)
 		return rc;
 	kz_stmt_bind_int(s, 1, year);
@@ -562,7 +563,8 @@ kz_incident_set_status(struct kz_store *st, const char *ticket,
 		goto fail;
 	if ((rc = kz_store_prepare(&s, st,
 		 "UPDATE incidents SET status = ?, updated_at = ?, closed_at = ?, "
-		 "coordinated = coordinated OR ? WHERE id = ?")))
+		 "coordinated = CASE WHEN ? <> 0 THEN 1 ELSE coordinated END "
+		 "WHERE id = ?")))
 		goto fail;
 	kz_stmt_bind_text(s, 1, kz_status_name(to));
 	kz_stmt_bind_int(s, 2, now);
@@ -624,34 +626,34 @@ utf8_chars(const char *s, size_t n)
 }
 
 struct text_terms {
-	struct kz_buf fts; /* FTS5 query: "a" AND "b" */
-	char *like[16];    /* %term% patterns for short terms */
+	struct kz_buf fts;  /* FTS5 query: "a" AND "b" */
+	struct kz_buf like; /* %term% patterns, each ended by a NUL */
 	int nlike;
+	int nshort; /* terms too short for trigrams */
 };
 
 static void
 terms_release(struct text_terms *t)
 {
 	kz_buf_release(&t->fts);
-	for (int i = 0; i < t->nlike; i++)
-		kz_free(t->like[i]);
+	kz_buf_release(&t->like);
 }
 
 /*
- * Splits the query on white space (ASCII and the ideographic space). Terms
- * of three or more characters go to the trigram index as quoted phrases;
- * shorter ones become LIKE patterns, since trigrams cannot find them.
+ * Splits the query on white space (ASCII and the ideographic space). With
+ * trigrams (SQLite's FTS5), terms of three or more characters go to the
+ * index as quoted phrases; shorter ones become LIKE patterns, since
+ * trigrams cannot find them. Without (PostgreSQL), every term is one.
  */
 static int
-split_terms(struct text_terms *t, const char *q)
+split_terms(struct text_terms *t, const char *q, int trigram)
 {
 	const char *p = q;
 
-	kz_buf_init(&t->fts, 4096);
-	t->nlike = 0;
+	t->nlike = t->nshort = 0;
 	while (*p) {
 		const char *start;
-		size_t n;
+		size_t n, chars;
 
 		while (*p == ' ' || *p == '\t' || *p == '\n' ||
 		    strncmp(p, "\xe3\x80\x80", 3) == 0)
@@ -663,7 +665,8 @@ split_terms(struct text_terms *t, const char *q)
 		    strncmp(p, "\xe3\x80\x80", 3) != 0)
 			p++;
 		n = (size_t)(p - start);
-		if (utf8_chars(start, n) >= 3) {
+		chars = utf8_chars(start, n);
+		if (trigram && chars >= 3) {
 			if (t->fts.len)
 				kz_buf_adds(&t->fts, " AND ");
 			kz_buf_addc(&t->fts, '"');
@@ -674,33 +677,26 @@ split_terms(struct text_terms *t, const char *q)
 			}
 			kz_buf_addc(&t->fts, '"');
 		} else {
-			struct kz_buf l = KZ_BUF_INIT(1024);
-
 			/* Dropping a word would widen the search. */
-			if (t->nlike == 16)
+			if (chars < 3 && t->nshort++ == 16)
 				return kz_error_set(KZ_EINVAL,
 				    "too many short words in the search text "
 				    "(at most %d)",
 				    16);
 
-			kz_buf_addc(&l, '%');
+			kz_buf_addc(&t->like, '%');
 			for (size_t i = 0; i < n; i++) {
 				if (start[i] == '%' || start[i] == '_' ||
 				    start[i] == '\\')
-					kz_buf_addc(&l, '\\');
-				kz_buf_addc(&l, start[i]);
+					kz_buf_addc(&t->like, '\\');
+				kz_buf_addc(&t->like, start[i]);
 			}
-			kz_buf_addc(&l, '%');
-			if (l.err) {
-				int err = l.err;
-
-				kz_buf_release(&l);
-				return err;
-			}
-			t->like[t->nlike++] = kz_buf_detach(&l, NULL);
+			kz_buf_adds(&t->like, "%");
+			kz_buf_addc(&t->like, '\0');
+			t->nlike++;
 		}
 	}
-	return t->fts.err;
+	return t->fts.err ? t->fts.err : t->like.err;
 }
 
 static void
@@ -739,6 +735,7 @@ kz_incident_list(struct kz_incident_list *out, struct kz_store *st,
 
 	memset(out, 0, sizeof(*out));
 	kz_buf_init(&terms.fts, 4096);
+	kz_buf_init(&terms.like, 4096);
 	if (f->text && (rc = check_text("search text", f->text, 1000, 0)))
 		goto done;
 	kz_buf_adds(&w, "1 = 1");
@@ -759,18 +756,21 @@ kz_incident_list(struct kz_incident_list *out, struct kz_store *st,
 	if (f->to)
 		kz_buf_adds(&w, " AND created_at < ?");
 	if (f->text && !kz_str_blank(f->text)) {
-		if ((rc = split_terms(&terms, f->text)))
+		int sqlite = kz_store_dialect(st) == KZ_DIALECT_SQLITE;
+
+		if ((rc = split_terms(&terms, f->text, sqlite)))
 			goto done;
 		if (terms.fts.len)
 			kz_buf_adds(&w,
-			    kz_store_dialect(st) == KZ_DIALECT_SQLITE ?
-				" AND id IN (SELECT rowid FROM incidents_fts "
-				"WHERE incidents_fts MATCH ?)" :
-				" AND (title || ' ' || description) ILIKE ?");
+			    " AND id IN (SELECT rowid FROM incidents_fts "
+			    "WHERE incidents_fts MATCH ?)");
+		/* SQLite's LIKE ignores ASCII case, as FTS5 does. */
 		for (i = 0; i < terms.nlike; i++)
 			kz_buf_adds(&w,
-			    " AND (title LIKE ? ESCAPE '\\' OR "
-			    "description LIKE ? ESCAPE '\\')");
+			    sqlite ? " AND (title LIKE ? ESCAPE '\\' OR "
+				     "description LIKE ? ESCAPE '\\')" :
+				     " AND (title ILIKE ? ESCAPE '\\' OR "
+				     "description ILIKE ? ESCAPE '\\')");
 	}
 	if (f->access_sql)
 		kz_buf_addf(&w, " AND (%s)", f->access_sql);
@@ -780,6 +780,7 @@ kz_incident_list(struct kz_incident_list *out, struct kz_store *st,
 	}
 	/* Pass 0 counts, pass 1 fetches the page. */
 	for (pass = 0; pass < 2; pass++) {
+		const char *p;
 		int b = 1;
 
 		kz_buf_reset(&sql);
@@ -816,9 +817,10 @@ kz_incident_list(struct kz_incident_list *out, struct kz_store *st,
 			kz_stmt_bind_int(s, b++, f->to);
 		if (terms.fts.len)
 			kz_stmt_bind_text(s, b++, terms.fts.ptr);
-		for (i = 0; i < terms.nlike; i++) {
-			kz_stmt_bind_text(s, b++, terms.like[i]);
-			kz_stmt_bind_text(s, b++, terms.like[i]);
+		for (i = 0, p = terms.like.ptr; i < terms.nlike;
+		     i++, p += strlen(p) + 1) {
+			kz_stmt_bind_text(s, b++, p);
+			kz_stmt_bind_text(s, b++, p);
 		}
 		for (i = 0; f->access_sql && i < f->naccess_args; i++)
 			kz_stmt_bind_int(s, b++, f->access_args[i]);

@@ -38,6 +38,26 @@ kz_indicator_list_free(struct kz_indicator *v, size_t n)
 	kz_free(v);
 }
 
+/*
+ * Adds an indicator or merges it into the stored one. The scalar min and
+ * max and the substring search are spelt differently by each dialect.
+ */
+#define UPSERT(MIN, MAX, INSTR)                                                \
+	"INSERT INTO indicators (type, value, tlp, confidence, tags, "         \
+	"source, first_seen, last_seen, valid_until, created_at) "             \
+	"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "                               \
+	"ON CONFLICT (type, value) DO UPDATE SET "                             \
+	"first_seen = " MIN "(indicators.first_seen, excluded.first_seen), "   \
+	"last_seen = " MAX "(indicators.last_seen, excluded.last_seen), "      \
+	"confidence = " MAX "(indicators.confidence, excluded.confidence), "   \
+	"tags = CASE WHEN excluded.tags = '' THEN indicators.tags "            \
+	"WHEN indicators.tags = '' THEN excluded.tags "                        \
+	"WHEN " INSTR "(',' || indicators.tags || ',', "                       \
+	"',' || excluded.tags || ',') > 0 THEN indicators.tags "               \
+	"ELSE indicators.tags || ',' || excluded.tags END, "                   \
+	"source = coalesce(indicators.source, excluded.source) "               \
+	"RETURNING id"
+
 int
 kz_indicator_upsert(
     int64_t *id, struct kz_store *st, const struct kz_indicator *ioc)
@@ -59,19 +79,9 @@ kz_indicator_upsert(
 		 &canon, ioc->type, ioc->value, strlen(ioc->value))))
 		goto done;
 	if ((rc = kz_store_prepare(&s, st,
-		 "INSERT INTO indicators (type, value, tlp, confidence, tags, "
-		 "source, first_seen, last_seen, valid_until, created_at) "
-		 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-		 "ON CONFLICT (type, value) DO UPDATE SET "
-		 "first_seen = min(first_seen, excluded.first_seen), "
-		 "last_seen = max(last_seen, excluded.last_seen), "
-		 "confidence = max(confidence, excluded.confidence), "
-		 "tags = CASE WHEN excluded.tags = '' THEN tags "
-		 "WHEN tags = '' THEN excluded.tags "
-		 "WHEN instr(',' || tags || ',', ',' || excluded.tags || ',') > 0 "
-		 "THEN tags ELSE tags || ',' || excluded.tags END, "
-		 "source = coalesce(source, excluded.source) "
-		 "RETURNING id")))
+		 kz_store_dialect(st) == KZ_DIALECT_SQLITE ?
+		     UPSERT("min", "max", "instr") :
+		     UPSERT("least", "greatest", "strpos"))))
 		goto done;
 	kz_stmt_bind_text(s, 1, kz_ioc_type_name(ioc->type));
 	kz_stmt_bind_text(s, 2, canon.ptr);
@@ -363,13 +373,20 @@ kz_indicator_list(struct kz_indicator **out, size_t *n, int64_t *total,
 	if (f->type >= 0)
 		kz_buf_adds(&w, " AND type = ?");
 	if (f->tag) {
-		kz_buf_adds(&w, " AND instr(',' || tags || ',', ?) > 0");
+		kz_buf_adds(&w,
+		    kz_store_dialect(st) == KZ_DIALECT_SQLITE ?
+			" AND instr(',' || tags || ',', ?) > 0" :
+			" AND strpos(',' || tags || ',', ?) > 0");
 		kz_buf_addf(&tag, ",%s,", f->tag);
 	}
 	if (f->source)
 		kz_buf_adds(&w, " AND source = ?");
 	if (f->text) {
-		kz_buf_adds(&w, " AND value LIKE ? ESCAPE '\\'");
+		/* SQLite's LIKE ignores ASCII case; PostgreSQL's does not. */
+		kz_buf_adds(&w,
+		    kz_store_dialect(st) == KZ_DIALECT_SQLITE ?
+			" AND value LIKE ? ESCAPE '\\'" :
+			" AND value ILIKE ? ESCAPE '\\'");
 		kz_buf_addc(&like, '%');
 		for (const char *p = f->text; *p; p++) {
 			if (*p == '%' || *p == '_' || *p == '\\')

@@ -528,7 +528,7 @@ kz_org_list(struct kz_org **out, size_t *n, struct kz_store *st, int kind)
 	*n = 0;
 	if ((rc = kz_store_prepare(&s, st,
 		 "SELECT " OCOLS " FROM orgs "
-		 "WHERE ? IS NULL OR kind = ? ORDER BY name")))
+		 "WHERE CAST(? AS TEXT) IS NULL OR kind = ? ORDER BY name")))
 		return rc;
 	if (kind >= 0) {
 		kz_stmt_bind_text(s, 1, kz_org_kind_names[kind]);

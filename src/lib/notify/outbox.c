@@ -101,8 +101,8 @@ kz_outbox_enqueue(int64_t *id, struct kz_store *st, const struct kz_composed *c,
 		json_t *data;
 
 		if ((rc = kz_store_prepare(&s, st,
-			 "INSERT OR IGNORE INTO contact_incidents (contact_id, "
-			 "incident_id) VALUES (?, ?)")))
+			 "INSERT INTO contact_incidents (contact_id, "
+			 "incident_id) VALUES (?, ?) ON CONFLICT DO NOTHING")))
 			goto fail;
 		kz_stmt_bind_int(s, 1, cid);
 		kz_stmt_bind_int(s, 2, o->incident_ids[i]);

@@ -11,6 +11,28 @@
 #include "core/error.h"
 #include "store_int.h"
 
+/*
+ * A PostgreSQL URI, or a libpq conninfo that starts with one of its usual
+ * keys ("host=db.example dbname=kizuki"); anything else is a file path.
+ */
+static int
+is_postgres(const char *uri)
+{
+	static const char *const keys[] = { "host", "hostaddr", "port",
+		"dbname", "user", "service", NULL };
+	size_t n = strspn(uri, "abcdefghijklmnopqrstuvwxyz");
+
+	if (strncmp(uri, "postgres://", 11) == 0 ||
+	    strncmp(uri, "postgresql://", 13) == 0)
+		return 1;
+	if (uri[n + strspn(uri + n, " ")] != '=')
+		return 0;
+	for (int i = 0; keys[i]; i++)
+		if (strlen(keys[i]) == n && strncmp(uri, keys[i], n) == 0)
+			return 1;
+	return 0;
+}
+
 int
 kz_store_open(struct kz_store **out, const char *uri, unsigned flags)
 {
@@ -19,11 +41,8 @@ kz_store_open(struct kz_store **out, const char *uri, unsigned flags)
 		return kz_error_set(KZ_EINVAL,
 		    "no database given (use --db "
 		    "PATH or KIZUKI_DB)");
-	if (strncmp(uri, "postgres://", 11) == 0 ||
-	    strncmp(uri, "postgresql://", 13) == 0)
-		return kz_error_set(KZ_EINVAL,
-		    "database '%s': this build has no PostgreSQL backend yet",
-		    uri);
+	if (is_postgres(uri))
+		return kz_store_pg_ops.open(out, uri, flags);
 	return kz_store_sqlite_ops.open(out, uri, flags);
 }
 
@@ -78,7 +97,7 @@ kz_store_begin(struct kz_store *st)
 	int rc;
 
 	if (st->tx_depth == 0) {
-		rc = st->ops->exec(st, "BEGIN IMMEDIATE");
+		rc = st->ops->begin(st);
 	} else {
 		/* An inner level is a savepoint: it can fail alone. */
 		snprintf(sql, sizeof(sql), "SAVEPOINT kz%d", st->tx_depth);

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The store: one interface over the database backends (SQLite now,
- * PostgreSQL later). Callers write portable SQL with ? placeholders and
- * use these calls only; each backend translates placeholders, applies its
- * own numbered migrations and provides the few dialect fragments
- * (full-text match) through kz_store_dialect().
+ * The store: one interface over the database backends, SQLite and
+ * PostgreSQL. Callers write portable SQL with ? placeholders and use these
+ * calls only; each backend translates placeholders, applies its own
+ * numbered migrations, and callers pick the few dialect fragments
+ * (full-text match, scalar min/max, substring position, case-insensitive
+ * LIKE) by kz_store_dialect().
  */
 #ifndef KZ_STORE_H
 #define KZ_STORE_H
@@ -30,11 +31,14 @@ enum kz_store_flags {
 #define KZ_DONE 0
 
 /*
- * Opens the database at uri: a file path (SQLite) or, when a backend for
- * it is built, postgres://... Applies pending migrations in one
- * transaction. Errors: KZ_EIO (cannot open or write, corrupt file),
- * KZ_EVERSION (written by a newer kizuki), KZ_ENOTFOUND (NOCREATE and
- * missing). Caller owns *out; close with kz_store_close().
+ * Opens the database at uri: a file path (SQLite), or a PostgreSQL URI
+ * (postgresql://user@host/dbname, postgres://...) or libpq conninfo
+ * ("host=... dbname=..."). PostgreSQL's database must exist (UTF8); the
+ * tables go into its current schema. Applies pending migrations in one
+ * transaction. Errors: KZ_EIO (cannot open, connect or write, corrupt
+ * file), KZ_EVERSION (written by a newer kizuki), KZ_ENOTFOUND (NOCREATE
+ * and missing; a PostgreSQL database that does not exist). Caller owns
+ * *out; close with kz_store_close().
  */
 int kz_store_open(struct kz_store **out, const char *uri, unsigned flags);
 void kz_store_close(struct kz_store *st);
@@ -45,7 +49,8 @@ enum kz_store_dialect kz_store_dialect(const struct kz_store *st);
 int kz_store_schema_version(const struct kz_store *st);
 int kz_store_schema_latest(void);
 
-/* A description for messages: the file path or the connection target. */
+/* A description for messages: the file path or the connection target
+ * (without a password or URI parameters). */
 const char *kz_store_uri(const struct kz_store *st);
 
 /*
@@ -55,7 +60,10 @@ const char *kz_store_uri(const struct kz_store *st);
  * only: an operation that fails inside a caller's transaction (one mail
  * of a batch) leaves what the others wrote. Every operation that writes
  * runs between one begin and one commit or rollback, and passes its error
- * up, so a caller that cannot go on rolls back its own level.
+ * up, so a caller that cannot go on rolls back its own level. Write
+ * transactions run one at a time on both backends (PostgreSQL: an
+ * advisory lock taken at the outermost begin); a wait longer than 30 s
+ * is KZ_EBUSY.
  */
 int kz_store_begin(struct kz_store *st);
 int kz_store_commit(struct kz_store *st);
@@ -79,7 +87,9 @@ int kz_stmt_bind_int(struct kz_stmt *s, int idx, int64_t v);
 int kz_stmt_bind_blob(struct kz_stmt *s, int idx, const void *v, size_t n);
 int kz_stmt_bind_null(struct kz_stmt *s, int idx);
 
-/* KZ_ROW, KZ_DONE, or a negative error with the database's message. */
+/* KZ_ROW, KZ_DONE, or a negative error with the database's message.
+ * PostgreSQL runs the statement and reads all its rows at the first step;
+ * SQLite one row a step. */
 int kz_stmt_step(struct kz_stmt *s);
 
 /* Steps a statement that returns nothing: 0 or a negative error. */

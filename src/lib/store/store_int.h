@@ -9,6 +9,7 @@ struct kz_store_ops {
 	const char *name;
 	int (*open)(struct kz_store **out, const char *uri, unsigned flags);
 	void (*close)(struct kz_store *st);
+	int (*begin)(struct kz_store *st); /* the outermost level */
 	int (*exec)(struct kz_store *st, const char *sql);
 	int (*prepare)(
 	    struct kz_stmt **out, struct kz_store *st, const char *sql);
@@ -39,6 +40,7 @@ struct kz_stmt {
 };
 
 extern const struct kz_store_ops kz_store_sqlite_ops;
+extern const struct kz_store_ops kz_store_pg_ops;
 
 /* The migrations compiled in for a backend, in order from version 1. */
 struct kz_migration {
@@ -48,5 +50,7 @@ struct kz_migration {
 };
 extern const struct kz_migration kz_migrations_sqlite[];
 extern const int kz_migrations_sqlite_count;
+extern const struct kz_migration kz_migrations_postgres[];
+extern const int kz_migrations_postgres_count;
 
 #endif

@@ -71,6 +71,12 @@ sq_exec(struct kz_store *base, const char *sql)
 }
 
 static int
+sq_begin(struct kz_store *base)
+{
+	return sq_exec(base, "BEGIN IMMEDIATE");
+}
+
+static int
 sq_prepare(struct kz_stmt **out, struct kz_store *base, const char *sql)
 {
 	struct sq_store *s = (struct sq_store *)base;
@@ -463,6 +469,7 @@ const struct kz_store_ops kz_store_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
 	.close = sq_close,
+	.begin = sq_begin,
 	.exec = sq_exec,
 	.prepare = sq_prepare,
 	.bind_text = sq_bind_text,
