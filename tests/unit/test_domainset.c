@@ -106,6 +106,187 @@ test_many(void **state)
 	kz_domainset_free(s);
 }
 
+/* ---- lookups against a naive walk up the labels ---- */
+
+static uint64_t rs = 0x9e3779b97f4a7c15ULL;
+
+static unsigned
+rnd(unsigned n)
+{
+	rs ^= rs << 13;
+	rs ^= rs >> 7;
+	rs ^= rs << 17;
+	return (unsigned)(rs % n);
+}
+
+/* A label of 1 to 20 bytes: the hash reads 8-byte words, so lengths vary */
+static void
+rand_label(char *out)
+{
+	static const char chars[] = "abcdefgh0123-_";
+	unsigned n = 1 + rnd(rnd(4) ? 6 : 20), i;
+
+	for (i = 0; i < n; i++)
+		out[i] = chars[rnd(sizeof(chars) - 1)];
+	if (out[0] == '-')
+		out[0] = 'a';
+	if (out[n - 1] == '-')
+		out[n - 1] = 'z';
+	out[n] = '\0';
+}
+
+struct entry {
+	char name[KZ_DOMAIN_MAX + 1];
+	uint32_t id;
+};
+
+/* The id of the longest entry equal to host or a parent of it. */
+static uint32_t
+naive(const struct entry *e, size_t n, const char *host)
+{
+	char low[512];
+	size_t len = strlen(host), i;
+	const char *p;
+
+	if (len && host[len - 1] == '.')
+		len--;
+	if (!len || len > KZ_DOMAIN_MAX)
+		return KZ_DOMAINSET_NONE;
+	for (i = 0; i < len; i++)
+		low[i] =
+		    (char)(host[i] >= 'A' && host[i] <= 'Z' ? host[i] | 0x20 :
+							      host[i]);
+	low[len] = '\0';
+	if (strstr(low, "..") || low[len - 1] == '.')
+		return KZ_DOMAINSET_NONE;
+	for (p = low; p; p = strchr(p, '.') ? strchr(p, '.') + 1 : NULL) {
+		if (!strchr(p, '.'))
+			break; /* a single label is never an entry */
+		for (i = 0; i < n; i++)
+			if (!strcmp(e[i].name, p))
+				return e[i].id;
+	}
+	return KZ_DOMAINSET_NONE;
+}
+
+static void
+dup_seen(void *ctx, uint32_t kept, uint32_t other)
+{
+	uint32_t *v = ctx;
+
+	v[other] = kept;
+}
+
+static void
+test_random(void **state)
+{
+	int round;
+
+	for (round = 0; round < 40; round++) {
+		struct kz_domainset *s;
+		struct entry e[128];
+		uint32_t dups[256];
+		size_t n = 0, i, k;
+		int queued = round % 2;
+
+		assert_int_equal(kz_domainset_new(&s, 4), 0);
+		memset(dups, 0xff, sizeof(dups));
+		for (i = 0; i < 80; i++) {
+			char name[KZ_DOMAIN_MAX + 1], lab[32];
+			unsigned labels = 2 + rnd(4), j;
+			uint32_t ex, want = KZ_DOMAINSET_NONE;
+			int rc;
+
+			name[0] = '\0';
+			for (j = 0; j < labels; j++) {
+				rand_label(lab);
+				strcat(name, lab);
+				strcat(name, ".");
+			}
+			strcat(name, rnd(2) ? "com" : "co.jp");
+			if (n && rnd(5) == 0) /* the same name again */
+				strcpy(name, e[rnd((unsigned)n)].name);
+			for (k = 0; k < n; k++)
+				if (!strcmp(e[k].name, name))
+					want = e[k].id;
+			if (queued)
+				rc = kz_domainset_add_queued(s, name,
+				    strlen(name), (uint32_t)i, dup_seen, dups);
+			else
+				rc = kz_domainset_add(
+				    s, name, strlen(name), (uint32_t)i, &ex);
+			if (want != KZ_DOMAINSET_NONE && !queued) {
+				assert_int_equal(rc, KZ_EEXISTS);
+				assert_int_equal(ex, want);
+				continue;
+			}
+			assert_int_equal(rc, 0);
+			if (want != KZ_DOMAINSET_NONE) {
+				dups[i + 128] = want; /* what dup must say */
+				continue;
+			}
+			if (n < 128) {
+				strcpy(e[n].name, name);
+				e[n].id = (uint32_t)i;
+				n++;
+			}
+		}
+		if (queued) {
+			assert_int_equal(kz_domainset_flush(s), 0);
+			for (i = 0; i < 80; i++)
+				assert_int_equal(dups[i], dups[i + 128]);
+		}
+		for (i = 0; i < 400; i++) {
+			char host[600], lab[32];
+			const struct entry *b = &e[rnd((unsigned)n)];
+			unsigned j, pre = rnd(4);
+
+			host[0] = '\0';
+			for (j = 0; j < pre; j++) {
+				rand_label(lab);
+				strcat(host, lab);
+				strcat(host, ".");
+			}
+			switch (rnd(6)) {
+			case 0: /* a near miss: one byte more in front */
+				strcat(host, "x");
+				strcat(host, b->name);
+				break;
+			case 1: /* a parent that is not an entry */
+				strcat(host, strchr(b->name, '.') + 1);
+				break;
+			case 2: /* mixed case and a trailing dot */
+				strcat(host, b->name);
+				for (j = 0; host[j]; j++)
+					if (rnd(3) == 0 && host[j] >= 'a' &&
+					    host[j] <= 'z')
+						host[j] = (char)(host[j] - 32);
+				strcat(host, ".");
+				break;
+			case 3: /* an empty label */
+				strcat(host, b->name);
+				strcat(host, rnd(2) ? ".." : ".com..");
+				break;
+			case 4: /* long, beyond the limit sometimes */
+				while (strlen(host) < 200 + rnd(80)) {
+					rand_label(lab);
+					strcat(host, lab);
+					strcat(host, ".");
+				}
+				strcat(host, b->name);
+				break;
+			default:
+				strcat(host, b->name);
+				break;
+			}
+			assert_int_equal(
+			    kz_domainset_lookup(s, host, strlen(host), NULL),
+			    naive(e, n, host));
+		}
+		kz_domainset_free(s);
+	}
+}
+
 int
 main(void)
 {
@@ -113,6 +294,7 @@ main(void)
 		cmocka_unit_test(test_subdomains),
 		cmocka_unit_test(test_public_suffix),
 		cmocka_unit_test(test_many),
+		cmocka_unit_test(test_random),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,6 +2,8 @@
 /* Tests for the indicator table: canonical forms, metadata, loaders. */
 #include "testutil.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -237,6 +239,50 @@ test_alloc_failures(void **state)
 	}
 }
 
+/*
+ * A list load queues its domains for a few lines before adding them: the
+ * duplicates it finds, near or far apart, are still counted and chained
+ * in the order the lines came, and lookups answer the first.
+ */
+static void
+test_load_duplicates(void **state)
+{
+	struct kz_ioc_table *t;
+	struct kz_ioc_load_stats st;
+	char *list = malloc(1 << 16);
+	size_t len = 0;
+	uint32_t id, first[40], n;
+	int i;
+
+	for (i = 0; i < 200; i++) /* d0 .. d39 again and again */
+		len += (size_t)sprintf(list + len, "d%d.example.com\n", i % 40);
+	len += (size_t)sprintf(list + len, "D7.Example.COM.\n");
+	assert_int_equal(kz_ioc_table_new(&t), 0);
+	kz_ioc_load_stats_init(&st);
+	assert_int_equal(kz_ioc_table_load(t, list, len, KZ_IOC_LIST_PLAIN,
+			     "dups.txt", NULL, 0, &st),
+	    0);
+	assert_int_equal(st.added, 201);
+	assert_int_equal(st.duplicates, 161);
+	assert_int_equal(kz_ioc_table_build(t), 0);
+	for (i = 0; i < 40; i++) {
+		char h[64];
+
+		snprintf(h, sizeof(h), "www.d%d.example.com", i);
+		first[i] = kz_domainset_lookup(
+		    kz_ioc_table_domains(t), h, strlen(h), NULL);
+		assert_int_equal(first[i], (uint32_t)i);
+	}
+	/* d7: ids 7, 47, 87, 127, 167, then the upper-case line (200) */
+	for (id = first[7], n = 0; id != KZ_IOC_NONE;
+	     id = kz_ioc_table_next_dup(t, id), n++)
+		assert_int_equal(id, n < 5 ? 7 + 40 * n : 200);
+	assert_int_equal(n, 6);
+	kz_ioc_load_stats_release(&st);
+	kz_ioc_table_free(t);
+	free(list);
+}
+
 int
 main(void)
 {
@@ -244,6 +290,7 @@ main(void)
 		cmocka_unit_test(test_canonical),
 		cmocka_unit_test(test_add_and_dups),
 		cmocka_unit_test(test_load_formats),
+		cmocka_unit_test(test_load_duplicates),
 		cmocka_unit_test(test_alloc_failures),
 	};
 

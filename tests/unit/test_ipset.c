@@ -52,6 +52,84 @@ test_parse(void **state)
 	assert_int_equal(plen, 32);
 }
 
+/* The dotted quad rules, one byte at a time, to check the fast parser. */
+static int
+ref_parse4(uint32_t *out, const char *s, size_t len)
+{
+	uint32_t v = 0;
+	unsigned part = 0, digits = 0, dots = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] >= '0' && s[i] <= '9') {
+			if (digits == 1 && part == 0)
+				return -1;
+			part = part * 10 + (unsigned)(s[i] - '0');
+			if (part > 255 || ++digits > 3)
+				return -1;
+		} else if (s[i] == '.' && digits && dots < 3) {
+			v = v << 8 | part;
+			part = digits = 0;
+			dots++;
+		} else {
+			return -1;
+		}
+	}
+	if (dots != 3 || !digits)
+		return -1;
+	*out = v << 8 | part;
+	return 0;
+}
+
+static void
+test_parse4_random(void **state)
+{
+	static const char *const cases[] = { "0.0.0.0", "255.255.255.255",
+		"1.2.3.4", "10.0.0.1", "0.1.2.3", "100.200.250.255",
+		"255.255.255.256", "1.2.3.04", "00.1.2.3", "1.2.3.4.5",
+		"1234.1.1.1", "1.2.3.", ".1.2.3", "1.2..3", "1.2.3.4 ",
+		" 1.2.3.4", "1.2.3.a", "1.2.3.-1", "999.1.1.1", "1.2.3.4/24",
+		"1.1.1.1\n" };
+	static const char chars[] = "0123456789.....12a/ ";
+	uint64_t r = 0x243f6a8885a308d3ULL;
+	char buf[32];
+	size_t i, k;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint32_t a = 1, b = 2;
+		int x = kz_ip_parse4(&a, cases[i], strlen(cases[i]));
+		int y = ref_parse4(&b, cases[i], strlen(cases[i]));
+
+		assert_int_equal(x, y);
+		if (!x)
+			assert_int_equal(a, b);
+	}
+	for (i = 0; i < 200000; i++) {
+		size_t len;
+		uint32_t a = 1, b = 2;
+		int x, y;
+
+		r ^= r << 13;
+		r ^= r >> 7;
+		r ^= r << 17;
+		len = 5 + r % 13;
+		for (k = 0; k < len; k++) {
+			r ^= r << 13;
+			r ^= r >> 7;
+			r ^= r << 17;
+			/* mostly digits and dots, so that many parse */
+			buf[k] = chars[(r >> 20) % (k % 4 == 3 ? 20 : 12)];
+		}
+		/* the parser must not read beyond len: put a digit there */
+		buf[len] = '7';
+		x = kz_ip_parse4(&a, buf, len);
+		y = ref_parse4(&b, buf, len);
+		assert_int_equal(x, y);
+		if (!x)
+			assert_int_equal(a, b);
+	}
+}
+
 static void
 test_longest_prefix(void **state)
 {
@@ -255,6 +333,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_parse4_random),
 		cmocka_unit_test(test_longest_prefix),
 		cmocka_unit_test(test_whole_space),
 		cmocka_unit_test(test_duplicates),

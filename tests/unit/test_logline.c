@@ -3,6 +3,7 @@
 #include "testutil.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
@@ -142,6 +143,83 @@ test_formats(void **state)
 	kz_log_record_release(&rec);
 }
 
+/*
+ * Squid lines with runs of spaces and fields of every length, so that
+ * fields start and end on both sides of the parser's 64-byte steps. Each
+ * line is parsed from a buffer of exactly its length, and checked against
+ * the fields as split here.
+ */
+static void
+test_squid_fields(void **state)
+{
+	static const char *const times[] = { "1286536309.586", "12.5", "123",
+		".5", "1.2.3", "12a.5", "1286536309.5861234" };
+	uint64_t r = 0xa4093822299f31d0ULL;
+	int i;
+
+	kz_log_record_init(&rec);
+	for (i = 0; i < 20000; i++) {
+		char f[10][700], line[2048], want[2048], *buf;
+		unsigned nf, k, j, bad_time;
+		size_t len = 0;
+		struct kz_log_parser p;
+		enum kz_log_status st;
+
+		r ^= r << 13;
+		r ^= r >> 7;
+		r ^= r << 17;
+		k = (unsigned)(r % 7);
+		bad_time = k >= 3 && k <= 5; /* the last is long, but valid */
+		snprintf(f[0], sizeof(f[0]), "%s", times[r % 4 ? 0 : k]);
+		if (r % 4)
+			bad_time = 0;
+		snprintf(f[1], sizeof(f[1]), "%u", (unsigned)(r >> 8) % 99999);
+		snprintf(f[2], sizeof(f[2]), "10.%u.0.%u",
+		    (unsigned)(r >> 16) % 256, (unsigned)(r >> 24) % 256);
+		strcpy(f[3], "TCP_MISS/200");
+		strcpy(f[4], "507");
+		strcpy(f[5], "GET");
+		strcpy(f[6], "http://a.example/");
+		/* now and then over several of the parser's 64-byte steps */
+		for (j = (unsigned)(r >> 32) % (r % 5 ? 70 : 450); j; j--)
+			strcat(f[6], "p");
+		strcpy(f[7], "-");
+		strcpy(f[8], (r >> 40) % 3 ? "DIRECT/203.0.113.5" : "NONE/-");
+		strcpy(f[9], "text/html");
+		nf = 3 + (unsigned)(r >> 44) % 8;
+		for (j = (unsigned)(r >> 50) % 3; j; j--)
+			line[len++] = ' ';
+		for (k = 0; k < nf; k++) {
+			size_t n = strlen(f[k]);
+
+			memcpy(line + len, f[k], n);
+			len += n;
+			if (k + 1 < nf || (r >> 52) % 4 == 0)
+				for (j = 1 + (unsigned)(r >> (54 + k % 8)) % 3;
+				     j; j--)
+					line[len++] = ' ';
+		}
+		buf = malloc(len ? len : 1); /* nothing readable beyond */
+		memcpy(buf, line, len);
+		kz_log_parser_init(&p, KZ_LOG_SQUID, NULL);
+		st = kz_logline_parse(&p, &rec, buf, len);
+		if (bad_time || nf < 7) {
+			assert_int_equal(st, KZ_LOG_BAD);
+		} else {
+			assert_int_equal(st, KZ_LOG_OK);
+			snprintf(want, sizeof(want), "client=1:%s url=2:%s",
+			    f[2], f[6]);
+			if (nf >= 9 && strcmp(f[8], "NONE/-"))
+				strcat(want, " dst=1:203.0.113.5");
+			assert_string_equal(show(&rec), want);
+			assert_int_equal(rec.time_len, strlen(f[0]));
+			assert_memory_equal(rec.time, f[0], rec.time_len);
+		}
+		free(buf);
+	}
+	kz_log_record_release(&rec);
+}
+
 static void
 test_zeek_tsv(void **state)
 {
@@ -237,6 +315,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_formats),
+		cmocka_unit_test(test_squid_fields),
 		cmocka_unit_test(test_zeek_tsv),
 		cmocka_unit_test(test_fieldmap),
 		cmocka_unit_test(test_detect),

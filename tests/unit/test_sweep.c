@@ -889,6 +889,121 @@ test_line_ends(void **state)
 	kz_ioc_table_free(t);
 }
 
+/*
+ * Hits come out in line order and, within a line, in the order of the
+ * values (a URL before its host, an address before its host): matching
+ * runs a line behind reading, and a line with more hosts than are
+ * prepared ahead looks the rest up late. A buffer (swept in place) and
+ * the same bytes in a file (read) give the same hits, with lines longer
+ * than a chunk among them.
+ */
+static void
+test_hit_order(void **state)
+{
+	static const char *const iocs[] = { "evil.example.com", "bad.net",
+		"192.0.2.0/24", "http://evil.example.com/x", "a@bad.net",
+		"2001:db8::/32" };
+	struct kz_ioc_table *t;
+	char *data = malloc(1 << 22), path[512], *big;
+	const char *want_line[] = {
+		"\ttoken\thttp://evil.example.com/x",
+		"\ttoken\tevil.example.com",
+		"\ttoken\ta@bad.net",
+		"\ttoken\tbad.net",
+		"\ttoken\t192.0.2.0/24",
+		"\ttoken\t2001:db8::/32",
+	};
+	size_t len = 0, i, nwant = 0, wcap = 0;
+	char **want = NULL;
+	unsigned threads, chunk;
+	int line;
+
+	assert_int_equal(kz_ioc_table_new(&t), 0);
+	for (i = 0; i < sizeof(iocs) / sizeof(iocs[0]); i++)
+		assert_int_equal(kz_ioc_table_add_auto(
+				     t, NULL, iocs[i], strlen(iocs[i]), NULL),
+		    0);
+	assert_int_equal(kz_ioc_table_build(t), 0);
+	big = malloc(9000);
+	memset(big, 'q', 8999);
+	big[8999] = '\0';
+	for (line = 1; line <= 400; line++) {
+		char e[128];
+
+		if (line % 50 == 7) { /* longer than max_line and a chunk */
+			len += (size_t)sprintf(data + len, "%s\n", big);
+			continue;
+		}
+		if (line % 3 == 0) {
+			len += (size_t)sprintf(data + len, "nothing here\n");
+			continue;
+		}
+		/* more hosts than a line prepares ahead, then the rest */
+		len += (size_t)sprintf(data + len,
+		    "a.com b.com c.com d.com e.com "
+		    "http://evil.example.com/x <a@bad.net> 192.0.2.9:80 "
+		    "[2001:db8::1]:443 x.evil.example.com\n");
+		for (i = 0; i < 6; i++) {
+			snprintf(e, sizeof(e), "%d%s", line, want_line[i]);
+			if (nwant == wcap) {
+				wcap = wcap ? wcap * 2 : 64;
+				want = realloc(want, wcap * sizeof(char *));
+			}
+			want[nwant++] = strdup(e);
+		}
+	}
+	snprintf(path, sizeof(path), "%s/order.log", tu_tmpdir());
+	write_file(path, data, len);
+	for (threads = 1; threads <= 2; threads++) {
+		for (chunk = 0; chunk < 2; chunk++) {
+			struct kz_sweep_opts o;
+			struct kz_sweep *sw;
+			struct hits hb = { t, NULL, 0, 0, 0 };
+			struct hits hf = { t, NULL, 0, 0, 0 };
+			const struct kz_sweep_stats *st;
+			int k;
+
+			for (k = 0; k < 2; k++) {
+				kz_sweep_opts_init(&o);
+				o.format = KZ_LOG_GENERIC;
+				o.threads = threads;
+				o.max_line = 4096;
+				o.chunk_size = chunk ? 8194 : 0;
+				o.on_hit = collect;
+				o.ctx = k ? &hf : &hb;
+				assert_int_equal(kz_sweep_new(&sw, t, &o), 0);
+				if (k)
+					assert_int_equal(
+					    kz_sweep_file(sw, path), 0);
+				else
+					assert_int_equal(kz_sweep_buffer(sw,
+							     data, len, "mem"),
+					    0);
+				st = kz_sweep_stats(sw);
+				assert_int_equal(st->lines, 400);
+				assert_int_equal(
+				    st->reasons[KZ_SWEEP_R_TOO_LONG], 8);
+				assert_int_equal(st->bytes, len);
+				kz_sweep_free(sw);
+			}
+			assert_int_equal(hb.n, nwant);
+			assert_int_equal(hf.n, nwant);
+			for (i = 0; i < nwant; i++) {
+				assert_string_equal(hb.v[i], want[i]);
+				assert_string_equal(hf.v[i], want[i]);
+			}
+			hits_free(&hb);
+			hits_free(&hf);
+		}
+	}
+	for (i = 0; i < nwant; i++)
+		free(want[i]);
+	free(want);
+	free(big);
+	free(data);
+	kz_ioc_table_free(t);
+}
+
 int
 main(void)
 {
@@ -901,6 +1016,7 @@ main(void)
 		cmocka_unit_test(test_summary_and_output),
 		cmocka_unit_test(test_memory_faults),
 		cmocka_unit_test(test_line_ends),
+		cmocka_unit_test(test_hit_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,6 +2,7 @@
 /* Tests for URL normalization, the URL set and the string set under it. */
 #include "testutil.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -57,6 +58,74 @@ test_host(void **state)
 	assert_int_equal(kz_url_host(&h, &n, "https://[::1]:443/", 18), 0);
 	assert_int_equal(n, 3);
 	assert_int_equal(kz_url_host(&h, &n, "nourl", 5), -1);
+}
+
+/* kz_url_host's rules, one byte at a time. */
+static int
+ref_host(const char **host, size_t *hostlen, const char *url, size_t len)
+{
+	const char *p = url, *e = url + len, *a, *ae, *at = NULL, *h, *he;
+
+	while (p < e &&
+	    (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.'))
+		p++;
+	if (p == url || e - p < 3 || memcmp(p, "://", 3))
+		return -1;
+	a = p + 3;
+	for (ae = a; ae < e && *ae != '/' && *ae != '?' && *ae != '#'; ae++)
+		if (*ae == '@')
+			at = ae;
+	h = at ? at + 1 : a;
+	if (h < ae && *h == '[') {
+		he = memchr(h, ']', (size_t)(ae - h));
+		if (!he)
+			return -1;
+		h++;
+	} else {
+		for (he = h; he < ae && *he != ':'; he++)
+			;
+	}
+	if (he == h)
+		return -1;
+	*host = h;
+	*hostlen = (size_t)(he - h);
+	return 0;
+}
+
+static void
+test_host_random(void **state)
+{
+	static const char chars[] = "abc.19@:/?#[]-";
+	uint64_t r = 0x13198a2e03707344ULL;
+	char buf[64];
+	int i;
+
+	for (i = 0; i < 100000; i++) {
+		size_t len, k, start;
+		const char *h1 = NULL, *h2 = NULL;
+		size_t n1 = 0, n2 = 0;
+		int x, y;
+
+		r ^= r << 13;
+		r ^= r >> 7;
+		r ^= r << 17;
+		len = 8 + r % 50; /* across the 16-byte steps */
+		start = (r >> 8) % 3 ? 7 : 3;
+		memcpy(buf, start == 7 ? "http://" : "a://", start);
+		for (k = start; k < len; k++) {
+			r ^= r << 13;
+			r ^= r >> 7;
+			r ^= r << 17;
+			buf[k] = chars[(r >> 24) % (k % 5 ? 4 : 14)];
+		}
+		x = kz_url_host(&h1, &n1, buf, len);
+		y = ref_host(&h2, &n2, buf, len);
+		assert_int_equal(x, y);
+		if (!x) {
+			assert_ptr_equal(h1, h2);
+			assert_int_equal(n1, n2);
+		}
+	}
 }
 
 static void
@@ -120,6 +189,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_normalize),
 		cmocka_unit_test(test_host),
+		cmocka_unit_test(test_host_random),
 		cmocka_unit_test(test_urlset),
 		cmocka_unit_test(test_strset),
 	};

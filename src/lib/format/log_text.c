@@ -4,7 +4,11 @@
  * log, Postfix and syslog. Each is a hand-written scanner over the line,
  * strict enough that a line of another format is refused (KZ_LOG_BAD).
  */
+#include <stdint.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "format/log_int.h"
 
@@ -52,6 +56,175 @@ found:
 	*tlen = (size_t)(p - s);
 	*pp = p;
 	return 0;
+}
+
+/*
+ * Fields separated by runs of spaces, read from a mask of the spaces in
+ * the line, 64 bytes at a time: each byte is looked at once, however
+ * many fields it ends. Bit i of sp is set when blk[i] is a space or lies
+ * beyond the end of the line.
+ */
+struct fields {
+	const char *blk, *e;
+	uint64_t sp;
+	unsigned i; /* the next byte: blk + i */
+};
+
+static inline uint64_t
+space_bits(const char *p, const char *e)
+{
+	char tmp[64];
+	uint64_t m = 0;
+	size_t n = (size_t)(e - p);
+
+	if (n < 64) {
+		memset(tmp, ' ', sizeof(tmp));
+		memcpy(tmp, p, n);
+		p = tmp;
+	}
+#if defined(__SSE2__)
+	{
+		const __m128i sp = _mm_set1_epi8(' ');
+		unsigned k;
+
+		for (k = 0; k < 4; k++) {
+			__m128i x = _mm_loadu_si128(
+			    (const __m128i *)(const void *)(p + 16 * k));
+
+			m |= (uint64_t)(unsigned)_mm_movemask_epi8(
+				 _mm_cmpeq_epi8(x, sp))
+			    << (16 * k);
+		}
+	}
+#else
+	{
+		unsigned k;
+
+		for (k = 0; k < 64; k++)
+			m |= (uint64_t)(p[k] == ' ') << k;
+	}
+#endif
+	return m;
+}
+
+static inline void
+fields_init(struct fields *f, const char *line, size_t len)
+{
+	f->blk = line;
+	f->e = line + len;
+	f->sp = space_bits(line, f->e);
+	f->i = 0;
+}
+
+static int
+fields_next_block(struct fields *f)
+{
+	if (f->e - f->blk <= 64)
+		return -1;
+	f->blk += 64;
+	f->sp = space_bits(f->blk, f->e);
+	f->i = 0;
+	return 0;
+}
+
+/* The next field when it does not lie within the current block. */
+static int
+field_slow(struct fields *f, const char **tok, size_t *tlen)
+{
+	const char *s;
+	uint64_t m;
+
+	for (;;) {
+		m = f->i < 64 ? ~f->sp >> f->i : 0;
+		if (m)
+			break;
+		if (fields_next_block(f) < 0) {
+			f->i = 64;
+			return -1;
+		}
+	}
+	f->i += (unsigned)__builtin_ctzll(m);
+	s = f->blk + f->i;
+	for (;;) {
+		m = f->i < 64 ? f->sp >> f->i : 0;
+		if (m) {
+			f->i += (unsigned)__builtin_ctzll(m);
+			break;
+		}
+		if (fields_next_block(f) < 0) {
+			f->i = (unsigned)(f->e - f->blk);
+			break;
+		}
+	}
+	*tok = s;
+	*tlen = (size_t)(f->blk + f->i - s);
+	return 0;
+}
+
+/* The next field, like token(). */
+static inline int
+field(struct fields *f, const char **tok, size_t *tlen)
+{
+	unsigned i = f->i, end;
+	uint64_t m;
+
+	/* most fields start and end inside the block at hand */
+	if (i < 64 && (m = ~f->sp >> i) != 0) {
+		i += (unsigned)__builtin_ctzll(m);
+		m = f->sp >> i;
+		if (m) {
+			end = i + (unsigned)__builtin_ctzll(m);
+			*tok = f->blk + i;
+			*tlen = end - i;
+			f->i = end;
+			return 0;
+		}
+	}
+	return field_slow(f, tok, tlen);
+}
+
+/* Whether s holds c (short fields: a call to memchr costs more). */
+static inline const char *
+find_byte(const char *s, size_t len, char c)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (s[i] == c)
+			return s + i;
+	return NULL;
+}
+
+/* "seconds.millis": digits, at most one dot, not first. */
+static int
+epoch_time(const char *t, size_t len, const char *e)
+{
+	size_t i;
+	int dot = 0;
+
+#if defined(__SSE2__)
+	if (len <= 16 && e - t >= 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)t);
+		__m128i d = _mm_sub_epi8(x, _mm_set1_epi8('0'));
+		unsigned want = (1u << len) - 1;
+		unsigned digits = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+				      _mm_min_epu8(d, _mm_set1_epi8(9)), d)) &
+		    want;
+		unsigned dots = (unsigned)_mm_movemask_epi8(
+				    _mm_cmpeq_epi8(x, _mm_set1_epi8('.'))) &
+		    want;
+
+		return (digits | dots) == want && !(dots & (dots - 1)) &&
+		    !(dots & 1);
+	}
+#endif
+	for (i = 0; i < len; i++) {
+		if (t[i] == '.' && !dot && i)
+			dot = 1;
+		else if (!is_digit(t[i]))
+			return 0;
+	}
+	return 1;
 }
 
 /* A request target: absolute URL, host:port (CONNECT) or a path. */
@@ -130,44 +303,40 @@ log_combined(struct kz_log_record *rec, const char *line, size_t len)
 enum kz_log_status
 log_squid(struct kz_log_record *rec, const char *line, size_t len)
 {
-	const char *p = line, *e = line + len, *tok, *s;
-	size_t tlen, i;
-	int dot = 0;
+	const char *tok, *s;
+	struct fields f;
+	size_t tlen;
 
 	log_reset(rec, KZ_LOG_SQUID);
+	fields_init(&f, line, len);
 	/* time: seconds.millis */
-	if (token(&p, e, &tok, &tlen) < 0 || tlen < 3)
+	if (field(&f, &tok, &tlen) < 0 || tlen < 3 ||
+	    !epoch_time(tok, tlen, line + len))
 		return KZ_LOG_BAD;
-	for (i = 0; i < tlen; i++) {
-		if (tok[i] == '.' && !dot && i)
-			dot = 1;
-		else if (!is_digit(tok[i]))
-			return KZ_LOG_BAD;
-	}
 	rec->time = tok;
 	rec->time_len = (uint32_t)tlen;
 	rec->time_kind = KZ_LT_EPOCH;
 	/* elapsed */
-	if (token(&p, e, &tok, &tlen) < 0 || !(is_digit(*tok) || *tok == '-'))
+	if (field(&f, &tok, &tlen) < 0 || !(is_digit(*tok) || *tok == '-'))
 		return KZ_LOG_BAD;
-	if (token(&p, e, &tok, &tlen) < 0)
+	if (field(&f, &tok, &tlen) < 0)
 		return KZ_LOG_BAD;
 	rec->client = tok;
 	rec->client_len = (uint32_t)tlen;
 	/* code/status */
-	if (token(&p, e, &tok, &tlen) < 0 || !memchr(tok, '/', tlen))
+	if (field(&f, &tok, &tlen) < 0 || !find_byte(tok, tlen, '/'))
 		return KZ_LOG_BAD;
 	/* bytes, method */
-	if (token(&p, e, &tok, &tlen) < 0 || token(&p, e, &tok, &tlen) < 0)
+	if (field(&f, &tok, &tlen) < 0 || field(&f, &tok, &tlen) < 0)
 		return KZ_LOG_BAD;
 	log_add(rec, "client", rec->client, rec->client_len, KZ_LV_HOST);
-	if (token(&p, e, &tok, &tlen) < 0)
+	if (field(&f, &tok, &tlen) < 0)
 		return KZ_LOG_BAD;
 	add_target(rec, "url", tok, tlen);
 	/* user, hierarchy/peer */
-	if (token(&p, e, &tok, &tlen) < 0 || token(&p, e, &tok, &tlen) < 0)
+	if (field(&f, &tok, &tlen) < 0 || field(&f, &tok, &tlen) < 0)
 		return KZ_LOG_OK;
-	s = memchr(tok, '/', tlen);
+	s = find_byte(tok, tlen, '/');
 	if (s && s + 1 < tok + tlen && !(s[1] == '-' && s + 2 == tok + tlen))
 		log_add(rec, "dst", s + 1, (size_t)(tok + tlen - s - 1),
 		    KZ_LV_HOST);

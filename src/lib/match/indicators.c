@@ -22,6 +22,7 @@
 #include "core/error.h"
 #include "match/domainset.h"
 #include "match/ipset.h"
+#include "match/match_int.h"
 #include "match/strset.h"
 #include "match/urlset.h"
 
@@ -58,6 +59,8 @@ struct kz_ioc_table {
 	struct kz_buf key;
 	uint32_t last_meta; /* the tuple the previous add used */
 	int built;
+	int bulk;         /* in a list load: domains are queued */
+	size_t bulk_dups; /* duplicates the queue found */
 };
 
 /* clang-format off */
@@ -670,6 +673,16 @@ chain_dup(struct kz_ioc_table *t, uint32_t first, uint32_t other)
 	t->ents[i].next_dup = other;
 }
 
+/* A queued domain turned out to be there already. */
+static void
+queued_dup(void *ctx, uint32_t kept, uint32_t other)
+{
+	struct kz_ioc_table *t = ctx;
+
+	chain_dup(t, kept, other);
+	t->bulk_dups++;
+}
+
 static int
 add_canonical(struct kz_ioc_table *t, uint32_t *idout, enum kz_ioc_type type,
     const char *v, size_t len, uint32_t meta)
@@ -685,6 +698,7 @@ add_canonical(struct kz_ioc_table *t, uint32_t *idout, enum kz_ioc_type type,
 
 		if (!ne)
 			return kz_error_set(KZ_ENOMEM, "out of memory");
+		match_advise_huge(ne, ncap * sizeof(*ne));
 		t->ents = ne;
 		t->cap = ncap;
 	}
@@ -699,6 +713,7 @@ add_canonical(struct kz_ioc_table *t, uint32_t *idout, enum kz_ioc_type type,
 		nv = kz_realloc(t->vals, ncap);
 		if (!nv)
 			return kz_error_set(KZ_ENOMEM, "out of memory");
+		match_advise_huge(nv, ncap);
 		t->vals = nv;
 		t->vals_cap = ncap;
 	}
@@ -710,7 +725,12 @@ add_canonical(struct kz_ioc_table *t, uint32_t *idout, enum kz_ioc_type type,
 		t->built = 0;
 		break;
 	case KZ_IOC_DOMAIN:
-		rc = kz_domainset_add(t->domains, v, len, id, &existing);
+		if (t->bulk)
+			rc = kz_domainset_add_queued(
+			    t->domains, v, len, id, queued_dup, t);
+		else
+			rc =
+			    kz_domainset_add(t->domains, v, len, id, &existing);
 		break;
 	case KZ_IOC_URL:
 		rc = kz_urlset_add(t->urls, v, len, id, &existing);
@@ -813,6 +833,9 @@ kz_ioc_table_build(struct kz_ioc_table *t)
 
 	if (t->built)
 		return 0;
+	rc = kz_domainset_flush(t->domains);
+	if (rc)
+		return rc;
 	for (i = 0; i < t->n; i++) {
 		uint8_t ty = t->ents[i].type;
 
@@ -1321,6 +1344,7 @@ reserve(struct kz_ioc_table *t, const char *p, const char *e)
 
 		if (!ne)
 			return kz_error_set(KZ_ENOMEM, "out of memory");
+		match_advise_huge(ne, (t->n + lines) * sizeof(*ne));
 		t->ents = ne;
 		t->cap = t->n + lines;
 	}
@@ -1330,6 +1354,7 @@ reserve(struct kz_ioc_table *t, const char *p, const char *e)
 
 		if (!nv)
 			return kz_error_set(KZ_ENOMEM, "out of memory");
+		match_advise_huge(nv, t->vals_len + bytes + lines);
 		t->vals = nv;
 		t->vals_cap = t->vals_len + bytes + lines;
 	}
@@ -1365,8 +1390,7 @@ kz_ioc_table_load(struct kz_ioc_table *t, const char *data, size_t len,
 {
 	struct loader ld = { t, origin ? origin : "-", defaults, flags, st, 0 };
 	const char *e = data + len;
-
-	int rc;
+	int rc, r;
 
 	/* Skip a UTF-8 byte order mark. */
 	if (len >= 3 && !memcmp(data, "\xef\xbb\xbf", 3))
@@ -1376,14 +1400,26 @@ kz_ioc_table_load(struct kz_ioc_table *t, const char *data, size_t len,
 		return rc;
 	if (fmt == KZ_IOC_LIST_AUTO)
 		fmt = detect_list(data, e);
+	/* Domains are queued (their inserts overlap); done when it ends. */
+	t->bulk = 1;
+	t->bulk_dups = 0;
 	switch (fmt) {
 	case KZ_IOC_LIST_CSV:
-		return load_csv(&ld, data, e);
+		rc = load_csv(&ld, data, e);
+		break;
 	case KZ_IOC_LIST_ZEEK:
-		return load_zeek(&ld, data, e);
+		rc = load_zeek(&ld, data, e);
+		break;
 	default:
-		return load_plain(&ld, data, e);
+		rc = load_plain(&ld, data, e);
+		break;
 	}
+	t->bulk = 0;
+	r = kz_domainset_flush(t->domains);
+	if (!rc)
+		rc = r;
+	st->duplicates += t->bulk_dups;
+	return rc;
 }
 
 int
@@ -1412,6 +1448,7 @@ kz_ioc_table_load_file(struct kz_ioc_table *t, const char *path,
 		rc = kz_error_set(KZ_ENOMEM, "out of memory");
 		goto done;
 	}
+	match_advise_huge(data, (size_t)sb.st_size + 1);
 	while (len < (size_t)sb.st_size) {
 		ssize_t r = read(fd, data + len, (size_t)sb.st_size - len);
 

@@ -48,6 +48,9 @@ int kz_ipset_build(struct kz_ipset *s,
 uint32_t kz_ipset_lookup4(const struct kz_ipset *s, uint32_t addr);
 uint32_t kz_ipset_lookup6(const struct kz_ipset *s, const uint8_t addr[16]);
 
+/* Asks for the memory kz_ipset_lookup4(s, addr) reads first. */
+void kz_ipset_prefetch4(const struct kz_ipset *s, uint32_t addr);
+
 /* Entries added, flat intervals built, bytes held. */
 size_t kz_ipset_count(const struct kz_ipset *s);
 size_t kz_ipset_intervals(const struct kz_ipset *s);

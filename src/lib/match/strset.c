@@ -10,6 +10,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "match/match_int.h"
 
 #define KEY_MAX   (1u << 20)
 #define ARENA_MAX 0xffffff00u
@@ -86,6 +87,7 @@ kz_strset_new(struct kz_strset **out, size_t expect)
 		kz_free(s);
 		return kz_error_set(KZ_ENOMEM, "out of memory");
 	}
+	match_advise_huge(s->slots, n * sizeof(struct slot));
 	s->mask = n - 1;
 	*out = s;
 	return 0;
@@ -124,6 +126,7 @@ resize_slots(struct kz_strset *s, size_t n)
 
 	if (!ns)
 		return kz_error_set(KZ_ENOMEM, "out of memory");
+	match_advise_huge(ns, n * sizeof(struct slot));
 	/*
 	 * Slots do not keep the full hash and the caller's hash function is
 	 * not known here, so a slot's index always comes from its tag.
@@ -167,6 +170,7 @@ grow_arena(struct kz_strset *s, size_t need)
 	na = kz_realloc(s->arena, ncap);
 	if (!na)
 		return kz_error_set(KZ_ENOMEM, "out of memory");
+	match_advise_huge(na, ncap);
 	s->arena = na;
 	s->arena_cap = ncap;
 	return 0;

@@ -38,6 +38,7 @@
 #define READ_BLOCK       (256u << 10)
 #define MAX_LINE_HITS    64
 #define HIT_STRINGS_MAX  (256u << 20)
+#define FILL             (256u << 10)
 
 /* clang-format off */
 static const char *const reason_names[KZ_SWEEP_NREASONS] = {
@@ -74,7 +75,8 @@ struct hitrec {
 enum { C_FREE = 0, C_FILLING, C_QUEUED, C_DONE };
 
 struct chunk {
-	char *data;
+	char *data;    /* the chunk's own buffer, for input that is read */
+	const char *p; /* its bytes: data, or a part of a buffer swept */
 	size_t len;
 	struct kz_log_parser parser; /* state at the chunk's first line */
 	uint64_t lines_before;       /* skipped over-long lines before it */
@@ -89,11 +91,45 @@ struct chunk {
 	int err;
 };
 
+/*
+ * Matching runs one line behind reading. The values of a line become
+ * probes (an address parsed, the suffixes of a host hashed) whose cache
+ * lines are asked for at once; the probes of the line before run while
+ * they arrive. At a million indicators each lookup misses the cache, and
+ * this hides most of the wait.
+ */
+enum { PR_IP4, PR_IP6, PR_DOMAIN, PR_URL, PR_EMAIL };
+
+#define MAX_PROBES  (2 * KZ_LOG_MAXVALUES) /* a URL or address: two */
+#define MAX_QUERIES 4 /* hosts a line prepares; more are looked up late */
+#define NO_QUERY    0xff
+
+struct probe {
+	const struct kz_log_value *v;
+	const char *s; /* the text looked up, reported with a hit */
+	uint32_t len;
+	uint8_t kind;
+	uint8_t q; /* PR_DOMAIN: its prepared query, or NO_QUERY */
+	union {
+		uint32_t a4;
+		uint8_t a6[16];
+	} a;
+};
+
+/* A line read and waiting for its probes to run. */
+struct pending {
+	struct kz_log_record rec;
+	uint64_t line;
+	unsigned n, nq;
+	struct probe p[MAX_PROBES];
+	struct kz_domainset_query q[MAX_QUERIES];
+};
+
 /* What one thread needs to read lines. */
 struct worker {
 	struct kz_sweep *sw;
 	pthread_t thread;
-	struct kz_log_record rec;
+	struct pending pend[2];
 	uint32_t seen[MAX_LINE_HITS];
 	unsigned nseen;
 };
@@ -158,6 +194,7 @@ struct kz_sweep {
 static void
 chunk_reset(struct chunk *c)
 {
+	c->p = c->data;
 	c->len = 0;
 	c->lines_before = 0;
 	c->nlines = 0;
@@ -240,54 +277,94 @@ hit(struct linectx *lc, const struct kz_log_value *v, const char *val,
 static inline int
 has_scheme(const char *s, size_t len, size_t max)
 {
-	const char *c;
+	size_t i;
 
 	if (len > max)
 		len = max;
-	c = memchr(s, ':', len);
-	return c && (size_t)(c - s) + 2 < len && c[1] == '/' && c[2] == '/';
+	/* inline: the colon of http:// is a few bytes in, memchr costs more */
+	for (i = 0; i < len && s[i] != ':'; i++)
+		;
+	return i + 2 < len && s[i + 1] == '/' && s[i + 2] == '/';
 }
 
-static void
-hit_ip4(struct linectx *lc, const struct kz_log_value *v, const char *s,
-    size_t len, uint32_t a4)
+static struct probe *
+add_probe(struct pending *pd, int kind, const struct kz_log_value *v,
+    const char *s, size_t len)
 {
-	uint32_t id = kz_ipset_lookup4(lc->w->sw->ips, a4);
+	struct probe *p;
 
-	if (id != KZ_IPSET_NONE)
-		hit(lc, v, s, len, id);
+	if (pd->n == MAX_PROBES) /* two a value at most: cannot happen */
+		return NULL;
+	p = &pd->p[pd->n++];
+	p->v = v;
+	p->s = s;
+	p->len = (uint32_t)len;
+	p->kind = (uint8_t)kind;
+	p->q = NO_QUERY;
+	return p;
 }
 
 static void
-hit_ip6(struct linectx *lc, const struct kz_log_value *v, const char *s,
-    size_t len, const uint8_t a6[16])
+want_ip4(const struct kz_sweep *sw, struct pending *pd,
+    const struct kz_log_value *v, const char *s, size_t len, uint32_t a4)
+{
+	struct probe *p = add_probe(pd, PR_IP4, v, s, len);
+
+	if (p) {
+		p->a.a4 = a4;
+		kz_ipset_prefetch4(sw->ips, a4);
+	}
+}
+
+static void
+want_ip6(const struct kz_sweep *sw, struct pending *pd,
+    const struct kz_log_value *v, const char *s, size_t len,
+    const uint8_t a6[16])
 {
 	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff,
 		0xff };
-	const struct kz_sweep *sw = lc->w->sw;
-	uint32_t id;
+	struct probe *p;
 
-	if (!memcmp(a6, mapped, 12))
-		id = kz_ipset_lookup4(sw->ips,
+	if (!memcmp(a6, mapped, 12)) {
+		want_ip4(sw, pd, v, s, len,
 		    (uint32_t)a6[12] << 24 | (uint32_t)a6[13] << 16 |
 			(uint32_t)a6[14] << 8 | a6[15]);
-	else
-		id = kz_ipset_lookup6(sw->ips, a6);
-	if (id != KZ_IPSET_NONE)
-		hit(lc, v, s, len, id);
+		return;
+	}
+	p = add_probe(pd, PR_IP6, v, s, len);
+	if (p)
+		memcpy(p->a.a6, a6, 16);
 }
 
 static void
-match_ip(
-    struct linectx *lc, const struct kz_log_value *v, const char *s, size_t len)
+want_domain(const struct kz_sweep *sw, struct pending *pd,
+    const struct kz_log_value *v, const char *s, size_t len)
+{
+	struct probe *p;
+
+	if (pd->nq < MAX_QUERIES) {
+		if (!kz_domainset_query_init(
+			sw->domains, &pd->q[pd->nq], s, len))
+			return; /* nothing can match */
+		p = add_probe(pd, PR_DOMAIN, v, s, len);
+		if (p)
+			p->q = (uint8_t)pd->nq++;
+		return;
+	}
+	add_probe(pd, PR_DOMAIN, v, s, len);
+}
+
+static void
+match_ip(const struct kz_sweep *sw, struct pending *pd,
+    const struct kz_log_value *v, const char *s, size_t len)
 {
 	uint32_t a4;
 	uint8_t a6[16];
 
 	if (len >= 7 && len <= 15 && kz_ip_parse4(&a4, s, len) == 0)
-		hit_ip4(lc, v, s, len, a4);
+		want_ip4(sw, pd, v, s, len, a4);
 	else if (kz_ip_parse6(a6, s, len) == 0)
-		hit_ip6(lc, v, s, len, a6);
+		want_ip6(sw, pd, v, s, len, a6);
 }
 
 /* Strips ":port" or "#port" from an address or host, "[v6]" brackets. */
@@ -319,14 +396,27 @@ strip_port(const char **sp, size_t *lenp)
 		*lenp = (size_t)(c - s);
 }
 
+/*
+ * A host, an address, or either with a port. bare: s is known to hold no
+ * port and no brackets (a URL's host), so there is nothing to strip.
+ */
 static void
-match_host(
-    struct linectx *lc, const struct kz_log_value *v, const char *s, size_t len)
+match_host_bare(const struct kz_sweep *sw, struct pending *pd,
+    const struct kz_log_value *v, const char *s, size_t len, int bare)
 {
-	const struct kz_sweep *sw = lc->w->sw;
-	uint32_t id;
+	if (!len)
+		return;
+	if (s[0] >= '0' && s[0] <= '9' && len <= 15) {
+		uint32_t a4;
 
-	strip_port(&s, &len);
+		/* the common case: an address, nothing to strip */
+		if (kz_ip_parse4(&a4, s, len) == 0) {
+			want_ip4(sw, pd, v, s, len, a4);
+			return;
+		}
+	}
+	if (!bare)
+		strip_port(&s, &len);
 	if (!len)
 		return;
 	if ((s[0] >= '0' && s[0] <= '9') || memchr(s, ':', len)) {
@@ -335,52 +425,51 @@ match_host(
 
 		/* parsed once: an address is never also looked up as a name */
 		if (kz_ip_parse4(&a4, s, len) == 0) {
-			hit_ip4(lc, v, s, len, a4);
+			want_ip4(sw, pd, v, s, len, a4);
 			return;
 		}
 		if (kz_ip_parse6(a6, s, len) == 0) {
-			hit_ip6(lc, v, s, len, a6);
+			want_ip6(sw, pd, v, s, len, a6);
 			return;
 		}
 	}
-	id = kz_domainset_lookup(sw->domains, s, len, NULL);
-	if (id != KZ_DOMAINSET_NONE)
-		hit(lc, v, s, len, id);
+	want_domain(sw, pd, v, s, len);
 }
 
 static void
-match_url(
-    struct linectx *lc, const struct kz_log_value *v, const char *s, size_t len)
+match_host(const struct kz_sweep *sw, struct pending *pd,
+    const struct kz_log_value *v, const char *s, size_t len)
 {
-	const struct kz_sweep *sw = lc->w->sw;
+	match_host_bare(sw, pd, v, s, len, 0);
+}
+
+static void
+match_url(const struct kz_sweep *sw, struct pending *pd,
+    const struct kz_log_value *v, const char *s, size_t len)
+{
 	const char *h;
 	size_t hl;
 
 	if (has_scheme(s, len, 24)) {
-		if (kz_urlset_count(sw->urls)) {
-			uint32_t id = kz_urlset_lookup(sw->urls, s, len);
-
-			if (id != KZ_URLSET_NONE)
-				hit(lc, v, s, len, id);
-		}
+		if (kz_urlset_count(sw->urls))
+			add_probe(pd, PR_URL, v, s, len);
 		if (kz_url_host(&h, &hl, s, len) == 0)
-			match_host(lc, v, h, hl);
+			match_host_bare(sw, pd, v, h, hl, h[-1] != '[');
 		return;
 	}
 	/* CONNECT host:port, or a host with a path and no scheme */
 	h = memchr(s, '/', len);
-	match_host(lc, v, s, h ? (size_t)(h - s) : len);
+	match_host(sw, pd, v, s, h ? (size_t)(h - s) : len);
 }
 
+#define EMAIL_MAX 512
+
 static void
-match_email(
-    struct linectx *lc, const struct kz_log_value *v, const char *s, size_t len)
+match_email(const struct kz_sweep *sw, struct pending *pd,
+    const struct kz_log_value *v, const char *s, size_t len)
 {
-	const struct kz_sweep *sw = lc->w->sw;
 	const char *lt = memchr(s, '<', len), *at;
-	char low[512];
-	size_t i, local;
-	uint32_t id;
+	size_t local;
 
 	if (lt) {
 		const char *gt = memchr(lt, '>', len - (size_t)(lt - s));
@@ -397,32 +486,25 @@ match_email(
 	if (len > 7 && !strncasecmp(s, "mailto:", 7))
 		s += 7, len -= 7;
 	at = len ? memrchr(s, '@', len) : NULL;
-	if (!at || at == s || len >= sizeof(low))
+	if (!at || at == s || len >= EMAIL_MAX)
 		return;
 	local = (size_t)(at - s);
-	if (kz_strset_count(sw->emails)) {
-		for (i = 0; i < len; i++) {
-			char c = s[i];
-
-			low[i] = (c >= 'A' && c <= 'Z') ? (char)(c | 0x20) : c;
-		}
-		id = kz_strset_get(sw->emails, low, len);
-		if (id != KZ_STRSET_NONE)
-			hit(lc, v, s, len, id);
-	}
-	match_host(lc, v, at + 1, len - local - 1);
+	if (kz_strset_count(sw->emails))
+		add_probe(pd, PR_EMAIL, v, s, len);
+	match_host(sw, pd, v, at + 1, len - local - 1);
 }
 
 static void
-match_any(struct linectx *lc, const struct kz_log_value *v)
+match_any(
+    const struct kz_sweep *sw, struct pending *pd, const struct kz_log_value *v)
 {
 	const char *s = v->p;
 	size_t len = v->len;
 
 	if (has_scheme(s, len, len)) {
-		match_url(lc, v, s, len);
+		match_url(sw, pd, v, s, len);
 	} else if (memchr(s, '@', len)) {
-		match_email(lc, v, s, len);
+		match_email(sw, pd, v, s, len);
 	} else {
 		const char *sl = memchr(s, '/', len);
 
@@ -430,15 +512,18 @@ match_any(struct linectx *lc, const struct kz_log_value *v)
 		if (sl && sl > s && sl[-1] >= '0' && sl[-1] <= '9' &&
 		    sl + 1 < s + len && sl[1] >= '0' && sl[1] <= '9')
 			return;
-		match_host(lc, v, s, sl ? (size_t)(sl - s) : len);
+		match_host(sw, pd, v, s, sl ? (size_t)(sl - s) : len);
 	}
 }
 
+/* Turns the values of the record in pd into probes. */
 static void
-match_record(struct linectx *lc, const struct kz_log_record *rec)
+match_record(const struct kz_sweep *sw, struct pending *pd)
 {
+	const struct kz_log_record *rec = &pd->rec;
 	unsigned i;
 
+	pd->n = pd->nq = 0;
 	for (i = 0; i < rec->n; i++) {
 		const struct kz_log_value *v = &rec->v[i];
 
@@ -452,25 +537,77 @@ match_record(struct linectx *lc, const struct kz_log_record *rec)
 				size_t n = v->len;
 
 				strip_port(&s, &n);
-				match_ip(lc, v, s, n);
+				match_ip(sw, pd, v, s, n);
 			} else {
-				match_ip(lc, v, v->p, v->len);
+				match_ip(sw, pd, v, v->p, v->len);
 			}
 			break;
 		case KZ_LV_HOST:
-			match_host(lc, v, v->p, v->len);
+			match_host(sw, pd, v, v->p, v->len);
 			break;
 		case KZ_LV_URL:
-			match_url(lc, v, v->p, v->len);
+			match_url(sw, pd, v, v->p, v->len);
 			break;
 		case KZ_LV_EMAIL:
-			match_email(lc, v, v->p, v->len);
+			match_email(sw, pd, v, v->p, v->len);
 			break;
 		default:
-			match_any(lc, v);
+			match_any(sw, pd, v);
 			break;
 		}
 	}
+}
+
+/* Runs the probes of a line, in order, and keeps its hits. */
+static void
+run_probes(struct worker *w, struct chunk *c, struct pending *pd)
+{
+	const struct kz_sweep *sw = w->sw;
+	struct linectx lc = { w, c, &pd->rec, pd->line, 0, 0 };
+	unsigned i;
+
+	w->nseen = 0;
+	for (i = 0; i < pd->n; i++) {
+		const struct probe *p = &pd->p[i];
+		uint32_t id;
+
+		switch (p->kind) {
+		case PR_IP4:
+			id = kz_ipset_lookup4(sw->ips, p->a.a4);
+			break;
+		case PR_IP6:
+			id = kz_ipset_lookup6(sw->ips, p->a.a6);
+			break;
+		case PR_DOMAIN:
+			id = p->q != NO_QUERY ?
+			    kz_domainset_query_run(
+				sw->domains, &pd->q[p->q], NULL) :
+			    kz_domainset_lookup(
+				sw->domains, p->s, p->len, NULL);
+			break;
+		case PR_URL:
+			id = kz_urlset_lookup(sw->urls, p->s, p->len);
+			break;
+		default: {
+			char low[EMAIL_MAX];
+			size_t k;
+
+			for (k = 0; k < p->len; k++) {
+				char ch = p->s[k];
+
+				low[k] = (ch >= 'A' && ch <= 'Z') ?
+				    (char)(ch | 0x20) :
+				    ch;
+			}
+			id = kz_strset_get(sw->emails, low, p->len);
+			break;
+		}
+		}
+		/* every set answers UINT32_MAX for none */
+		if (id != KZ_STRSET_NONE)
+			hit(&lc, p->v, p->s, p->len, id);
+	}
+	pd->n = pd->nq = 0;
 }
 
 /*
@@ -560,54 +697,60 @@ line_end(const char *p, const char *e, int *clean)
 	return p;
 }
 
-static void
-process_line(struct worker *w, struct chunk *c, struct kz_log_parser *p,
-    const char *line, size_t len, uint64_t lineno, int clean)
+/*
+ * Reads one line into pd and makes its probes. Returns whether it has
+ * any (then pd waits for them to run).
+ */
+static int
+read_line(struct worker *w, struct chunk *c, struct kz_log_parser *p,
+    struct pending *pd, const char *line, size_t len, uint64_t lineno,
+    int clean)
 {
 	struct kz_sweep *sw = w->sw;
-	struct linectx lc = { w, c, &w->rec, lineno, 0, 0 };
 	enum kz_log_status st;
 	int cls;
 
 	if (len > sw->o.max_line) {
 		c->reasons[KZ_SWEEP_R_TOO_LONG]++;
-		return;
+		return 0;
 	}
 	cls = clean ? 0 : line_class(line, len);
 	if (cls == KZ_SWEEP_R_BINARY + 1) {
 		c->reasons[KZ_SWEEP_R_BINARY]++;
-		return;
+		return 0;
 	}
 	if (cls)
 		c->reasons[cls - 1]++;
-	st = kz_logline_parse(p, &w->rec, line, len);
+	st = kz_logline_parse(p, &pd->rec, line, len);
 	if (st == KZ_LOG_SKIP)
-		return;
+		return 0;
 	if (st == KZ_LOG_BAD) {
 		struct kz_log_parser other;
 		enum kz_log_format f = kz_logline_detect_line(line, len);
 
 		if (f != KZ_LOG_GENERIC && f != p->format) {
 			kz_log_parser_init(&other, f, sw->o.map);
-			st = kz_logline_parse(&other, &w->rec, line, len);
+			st = kz_logline_parse(&other, &pd->rec, line, len);
 		}
 		if (st == KZ_LOG_OK) {
 			c->reasons[KZ_SWEEP_R_OTHER_FORMAT]++;
 		} else {
 			kz_log_parser_init(&other, KZ_LOG_GENERIC, NULL);
-			kz_logline_parse(&other, &w->rec, line, len);
+			kz_logline_parse(&other, &pd->rec, line, len);
 			c->reasons[KZ_SWEEP_R_UNPARSED]++;
 		}
 	}
-	w->nseen = 0;
-	match_record(&lc, &w->rec);
+	pd->line = lineno;
+	match_record(sw, pd);
+	return pd->n > 0;
 }
 
 static void
 process_chunk(struct worker *w, struct chunk *c)
 {
-	const char *p = c->data, *e = c->data + c->len;
+	const char *p = c->p, *e = c->p + c->len;
 	struct kz_log_parser parser = c->parser;
+	struct pending *cur = &w->pend[0], *prev = NULL;
 	uint64_t n = 0;
 
 	while (p < e && !c->err) {
@@ -615,14 +758,38 @@ process_chunk(struct worker *w, struct chunk *c)
 		const char *le = line_end(p, e, &clean);
 
 		n++;
-		process_line(w, c, &parser, p, (size_t)(le - p), n, clean);
+		if (read_line(
+			w, c, &parser, cur, p, (size_t)(le - p), n, clean)) {
+			if (prev)
+				run_probes(w, c, prev);
+			prev = cur;
+			cur = cur == &w->pend[0] ? &w->pend[1] : &w->pend[0];
+		}
 		p = le < e ? le + 1 : e;
 	}
+	if (prev && !c->err)
+		run_probes(w, c, prev);
 	c->nlines = n;
-	kz_log_record_release(&w->rec);
+	kz_log_record_release(&w->pend[0].rec);
+	kz_log_record_release(&w->pend[1].rec);
 }
 
 /* ---- workers ------------------------------------------------------ */
+
+static void
+worker_init(struct worker *w, struct kz_sweep *sw)
+{
+	w->sw = sw;
+	kz_log_record_init(&w->pend[0].rec);
+	kz_log_record_init(&w->pend[1].rec);
+}
+
+static void
+worker_release(struct worker *w)
+{
+	kz_log_record_release(&w->pend[0].rec);
+	kz_log_record_release(&w->pend[1].rec);
+}
 
 static void *
 worker_main(void *arg)
@@ -898,8 +1065,8 @@ submit(struct kz_sweep *sw, struct chunk *c)
 static void
 follow_headers(struct kz_sweep *sw, const struct chunk *c)
 {
-	struct kz_log_record *rec = &sw->inline_worker.rec;
-	const char *p = c->data, *e = c->data + c->len;
+	struct kz_log_record *rec = &sw->inline_worker.pend[0].rec;
+	const char *p = c->p, *e = c->p + c->len;
 
 	if (sw->parser.format != KZ_LOG_ZEEK)
 		return;
@@ -1133,6 +1300,90 @@ src_read(struct src *s, char *buf, size_t n)
 	}
 }
 
+/* ---- a buffer in place -------------------------------------------- */
+
+/*
+ * A plain buffer is not copied: chunks point into it and end after their
+ * last newline, and the next chunk starts there. (Files are read, not
+ * mapped: measured, the page faults of fresh mappings cost more than the
+ * copy read() makes, the more so in a virtual machine.)
+ */
+struct view {
+	const char *mem;
+	size_t len;
+};
+
+/* Skips the rest of a line longer than a chunk: *off moves past it. */
+static void
+view_skip_line(struct kz_sweep *sw, const struct view *v, uint64_t *off)
+{
+	const char *p = v->mem + *off, *e = v->mem + v->len;
+	const char *nl = memchr(p, '\n', (size_t)(e - p));
+	size_t n = nl ? (size_t)(nl + 1 - p) : (size_t)(e - p);
+
+	*off += n;
+	sw->st.bytes += n;
+}
+
+static int
+sweep_view(struct kz_sweep *sw, const struct view *v)
+{
+	struct chunk *c;
+	uint64_t off = 0, pending_lines = 0;
+	int rc = 0, detected = 0, r;
+
+	while (!sw->stopped && !rc && off < v->len) {
+		size_t got = v->len - off < sw->chunk_cap ?
+		    (size_t)(v->len - off) :
+		    sw->chunk_cap;
+
+		rc = get_chunk(sw, &c);
+		if (rc)
+			break;
+		c->p = v->mem + off;
+		if (!detected) {
+			if (sw->parser.format == KZ_LOG_AUTO)
+				kz_log_parser_init(&sw->parser,
+				    kz_logline_detect(c->p, got), sw->o.map);
+			sw->st.format = sw->parser.format;
+			detected = 1;
+		}
+		/* A full chunk ends after its last newline. */
+		if (got == sw->chunk_cap) {
+			const char *nl = memrchr(c->p, '\n', got);
+
+			if (!nl) {
+				/* the whole chunk is part of one line */
+				chunk_reset(c);
+				view_skip_line(sw, v, &off);
+				sw->st.reasons[KZ_SWEEP_R_TOO_LONG]++;
+				pending_lines++;
+				continue;
+			}
+			got = (size_t)(nl + 1 - c->p);
+		}
+		c->len = got;
+		off += got;
+		sw->st.bytes += got;
+		c->parser = sw->parser;
+		c->lines_before = pending_lines;
+		pending_lines = 0;
+		follow_headers(sw, c);
+		rc = submit(sw, c);
+	}
+	sw->st.lines += pending_lines;
+	r = drain(sw);
+	return rc ? rc : r;
+}
+
+static int
+is_compressed(const unsigned char *m, size_t n)
+{
+	return (n >= 2 && m[0] == 0x1f && m[1] == 0x8b) ||
+	    (n >= 4 && m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f &&
+		m[3] == 0xfd);
+}
+
 /* ---- sweeping a stream -------------------------------------------- */
 
 static int
@@ -1141,11 +1392,25 @@ sweep_src(struct kz_sweep *sw, struct src *s, const char *name)
 	struct chunk *cur = NULL, *next;
 	int rc, eof = 0, skipping = 0, detected = 0, read_rc = 0, r;
 	uint64_t pending_lines = 0;
+	/*
+	 * A chunk goes out once it holds FILL bytes of whole lines, not when
+	 * it is full: a small chunk is still in cache when it is swept, and
+	 * read() writes into lines already in cache (measured: less CPU time
+	 * with one thread and with two). The full size is for long lines.
+	 */
+	size_t fill = FILL;
 
 	sw->file = name;
 	sw->file_lines = 0;
 	sw->st.files++;
 	kz_log_parser_init(&sw->parser, sw->o.format, sw->o.map);
+	if (s->mem &&
+	    !is_compressed((const unsigned char *)s->mem, s->mem_len)) {
+		struct view v = { s->mem, s->mem_len };
+
+		rc = sweep_view(sw, &v);
+		return rc ? kz_error_wrap(rc, name) : 0;
+	}
 	rc = src_open(s);
 	if (rc)
 		return kz_error_wrap(rc, name);
@@ -1159,8 +1424,9 @@ sweep_src(struct kz_sweep *sw, struct src *s, const char *name)
 				break;
 		}
 		while (cur->len < sw->chunk_cap) {
+			size_t room = sw->chunk_cap - cur->len;
 			ssize_t got = src_read(
-			    s, cur->data + cur->len, sw->chunk_cap - cur->len);
+			    s, cur->data + cur->len, room < fill ? room : fill);
 			char *q;
 
 			if (got <= 0) {
@@ -1185,6 +1451,10 @@ sweep_src(struct kz_sweep *sw, struct src *s, const char *name)
 				memmove(cur->data, q + 1, (size_t)got);
 			}
 			cur->len += (size_t)got;
+			if (cur->len >= fill && got > 0 &&
+			    memrchr(
+				cur->data + cur->len - got, '\n', (size_t)got))
+				break; /* enough whole lines */
 		}
 		if (skipping) {
 			if (eof) {
@@ -1221,6 +1491,7 @@ sweep_src(struct kz_sweep *sw, struct src *s, const char *name)
 			next->len = keep;
 			cur->len -= keep;
 		}
+		cur->p = cur->data;
 		cur->parser = sw->parser;
 		cur->lines_before = pending_lines;
 		pending_lines = 0;
@@ -1323,6 +1594,7 @@ follow_lines(struct kz_sweep *sw, struct chunk *c, int flush)
 		memcpy(tail, c->data + upto, keep);
 	}
 	c->len = upto;
+	c->p = c->data;
 	c->parser = sw->parser;
 	follow_headers(sw, c);
 	process_chunk(&sw->inline_worker, c);
@@ -1476,8 +1748,7 @@ kz_sweep_new(struct kz_sweep **out, const struct kz_ioc_table *table,
 		threads = 256;
 	sw->nworkers = threads > 1 ? threads : 0;
 	sw->nchunks = sw->nworkers ? 2 * sw->nworkers + 2 : 2;
-	sw->inline_worker.sw = sw;
-	kz_log_record_init(&sw->inline_worker.rec);
+	worker_init(&sw->inline_worker, sw);
 	pthread_mutex_init(&sw->mu, NULL);
 	pthread_cond_init(&sw->work_cv, NULL);
 	pthread_cond_init(&sw->done_cv, NULL);
@@ -1509,8 +1780,7 @@ kz_sweep_new(struct kz_sweep **out, const struct kz_ioc_table *table,
 			goto fail;
 		}
 		for (i = 0; i < sw->nworkers; i++) {
-			sw->workers[i].sw = sw;
-			kz_log_record_init(&sw->workers[i].rec);
+			worker_init(&sw->workers[i], sw);
 			if (pthread_create(&sw->workers[i].thread, NULL,
 				worker_main, &sw->workers[i])) {
 				rc = kz_error_set(KZ_ENOMEM,
@@ -1542,11 +1812,11 @@ kz_sweep_free(struct kz_sweep *sw)
 		pthread_mutex_unlock(&sw->mu);
 		for (i = 0; i < sw->nworkers; i++) {
 			pthread_join(sw->workers[i].thread, NULL);
-			kz_log_record_release(&sw->workers[i].rec);
+			worker_release(&sw->workers[i]);
 		}
 		kz_free(sw->workers);
 	}
-	kz_log_record_release(&sw->inline_worker.rec);
+	worker_release(&sw->inline_worker);
 	for (i = 0; sw->chunks && i < sw->nchunks; i++) {
 		kz_free(sw->chunks[i].data);
 		kz_free(sw->chunks[i].hits);

@@ -7,6 +7,9 @@
 
 #include <stdio.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "core/alloc.h"
 #include "core/error.h"
@@ -72,7 +75,7 @@ unreserved(int c)
 int
 kz_url_host(const char **host, size_t *hostlen, const char *url, size_t len)
 {
-	const char *p = url, *e = url + len, *a, *ae, *at, *h, *he;
+	const char *p = url, *e = url + len, *a, *ae, *at, *colon, *h, *he;
 
 	while (p < e &&
 	    ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
@@ -82,12 +85,54 @@ kz_url_host(const char **host, size_t *hostlen, const char *url, size_t len)
 	if (p == url || e - p < 3 || p[0] != ':' || p[1] != '/' || p[2] != '/')
 		return -1;
 	a = p + 3;
-	for (ae = a; ae < e && *ae != '/' && *ae != '?' && *ae != '#'; ae++)
-		;
-	at = NULL;
-	for (p = a; p < ae; p++)
-		if (*p == '@')
-			at = p;
+	/* One pass: the authority's end, its last '@', the first ':' after */
+	at = colon = NULL;
+	ae = a;
+#if defined(__SSE2__)
+	/* sixteen bytes a step while they are there to read */
+	while (e - ae >= 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)ae);
+		unsigned stop = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('/')),
+			_mm_cmpeq_epi8(x, _mm_set1_epi8('?'))),
+		    _mm_cmpeq_epi8(x, _mm_set1_epi8('#'))));
+		unsigned upto = stop ? (1u << __builtin_ctz(stop)) - 1 : 0xffff;
+		unsigned ats = (unsigned)_mm_movemask_epi8(
+				   _mm_cmpeq_epi8(x, _mm_set1_epi8('@'))) &
+		    upto;
+		unsigned cols = (unsigned)_mm_movemask_epi8(
+				    _mm_cmpeq_epi8(x, _mm_set1_epi8(':'))) &
+		    upto;
+
+		if (ats) {
+			unsigned last = 31u - (unsigned)__builtin_clz(ats);
+
+			at = ae + last;
+			colon = NULL;
+			cols &= ~((2u << last) - 1);
+		}
+		if (cols && !colon)
+			colon = ae + __builtin_ctz(cols);
+		if (stop) {
+			ae += __builtin_ctz(stop);
+			goto found;
+		}
+		ae += 16;
+	}
+#endif
+	for (; ae < e; ae++) {
+		char c = *ae;
+
+		if (c == '/' || c == '?' || c == '#')
+			break;
+		if (c == '@')
+			at = ae, colon = NULL;
+		else if (c == ':' && !colon)
+			colon = ae;
+	}
+#if defined(__SSE2__)
+found:
+#endif
 	h = at ? at + 1 : a;
 	if (h < ae && *h == '[') {
 		he = memchr(h, ']', (size_t)(ae - h));
@@ -95,8 +140,7 @@ kz_url_host(const char **host, size_t *hostlen, const char *url, size_t len)
 			return -1;
 		h++;
 	} else {
-		for (he = h; he < ae && *he != ':'; he++)
-			;
+		he = colon ? colon : ae;
 	}
 	if (he == h)
 		return -1;
