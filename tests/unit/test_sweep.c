@@ -1004,6 +1004,68 @@ test_hit_order(void **state)
 	kz_ioc_table_free(t);
 }
 
+/*
+ * A URL's host as the sweep sees it: after any user information, before
+ * any port, inside brackets for IPv6. Such a host is never searched for
+ * a colon again, so each form is checked here.
+ */
+static void
+test_url_hosts(void **state)
+{
+	static const char *const iocs[] = { "evil.example.com", "192.0.2.0/24",
+		"2001:db8::/32" };
+	static const char *const urls[] = {
+		"http://u:p@evil.example.com:8080/x",
+		"http://192.0.2.7:8080/",
+		"http://[2001:db8::5]:443/",
+		"http://u@192.0.2.9/a:b",
+		"http://x:y@198.51.100.1:80/",
+		"https://EVIL.example.com./",
+		"http://evil.example.com:/",
+	};
+	static const char *const want[] = {
+		"1\turl\tevil.example.com",
+		"2\turl\t192.0.2.0/24",
+		"3\turl\t2001:db8::/32",
+		"4\turl\t192.0.2.0/24",
+		"6\turl\tevil.example.com",
+		"7\turl\tevil.example.com",
+	};
+	struct kz_ioc_table *t;
+	struct kz_sweep_opts o;
+	struct kz_sweep *sw;
+	struct hits h = { NULL, NULL, 0, 0, 0 };
+	char data[2048];
+	size_t len = 0, i;
+
+	(void)state;
+	assert_int_equal(kz_ioc_table_new(&t), 0);
+	for (i = 0; i < sizeof(iocs) / sizeof(iocs[0]); i++)
+		assert_int_equal(kz_ioc_table_add_auto(
+				     t, NULL, iocs[i], strlen(iocs[i]), NULL),
+		    0);
+	assert_int_equal(kz_ioc_table_build(t), 0);
+	h.t = t;
+	for (i = 0; i < sizeof(urls) / sizeof(urls[0]); i++)
+		len += (size_t)snprintf(data + len, sizeof(data) - len,
+		    "1700000000.%03u  5 10.0.0.1 TCP_MISS/200 100 GET %s - "
+		    "HIER_NONE/- text/html\n",
+		    (unsigned)i, urls[i]);
+	kz_sweep_opts_init(&o);
+	o.format = KZ_LOG_SQUID;
+	o.threads = 1;
+	o.on_hit = collect;
+	o.ctx = &h;
+	assert_int_equal(kz_sweep_new(&sw, t, &o), 0);
+	assert_int_equal(kz_sweep_buffer(sw, data, len, "mem"), 0);
+	kz_sweep_free(sw);
+	assert_int_equal(h.n, sizeof(want) / sizeof(want[0]));
+	for (i = 0; i < h.n; i++)
+		assert_string_equal(h.v[i], want[i]);
+	hits_free(&h);
+	kz_ioc_table_free(t);
+}
+
 int
 main(void)
 {
@@ -1015,6 +1077,7 @@ main(void)
 		cmocka_unit_test(test_follow),
 		cmocka_unit_test(test_summary_and_output),
 		cmocka_unit_test(test_memory_faults),
+		cmocka_unit_test(test_url_hosts),
 		cmocka_unit_test(test_line_ends),
 		cmocka_unit_test(test_hit_order),
 	};

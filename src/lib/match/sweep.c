@@ -419,7 +419,8 @@ match_host_bare(const struct kz_sweep *sw, struct pending *pd,
 		strip_port(&s, &len);
 	if (!len)
 		return;
-	if ((s[0] >= '0' && s[0] <= '9') || memchr(s, ':', len)) {
+	/* a URL's host without brackets ends before any colon */
+	if ((s[0] >= '0' && s[0] <= '9') || (!bare && memchr(s, ':', len))) {
 		uint32_t a4;
 		uint8_t a6[16];
 
