@@ -68,7 +68,7 @@ const struct kz_route kz_routes[] = {
 	{ "GET",    "/account/password",                   ui_password_form,      ANY,   KZ_RT_PWCHANGE | PAGE, "ui_password_form" },
 	{ "POST",   "/account/password",                   ui_password,           ANY,   KZ_RT_PWCHANGE | PAGE, "ui_password" },
 	{ "GET",    "/account",                            ui_account,            ANY,   PAGE, "ui_account" },
-	{ "POST",   "/account/lang",                       ui_account_lang,       ANY,   PAGE, "ui_account_lang" },
+	{ "POST",   "/account/lang",                       ui_account_lang,       ANY,   KZ_RT_PWCHANGE | PAGE, "ui_account_lang" },
 	{ "GET",    "/dashboard",                          ui_dashboard,          ANY,   PAGE, "ui_dashboard" },
 	{ "GET",    "/incidents",                          ui_incident_list,      ANY,   PAGE, "ui_incident_list" },
 	{ "GET",    "/incidents/{ticket}",                 ui_incident_page,      ANY,   PAGE, "ui_incident_page" },

@@ -174,7 +174,7 @@ choices(struct kz_buf *b, struct kz_req *r, const struct kz_incident *inc,
 			    json_string_value(json_object_get(l, "org"));
 			const char *role =
 			    json_string_value(json_object_get(l, "role"));
-			char label[512];
+			char label[2048];
 
 			if (!org)
 				continue;
