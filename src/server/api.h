@@ -33,6 +33,9 @@ int api_query_long(
  */
 int api_str(struct kz_req *r, json_t *obj, const char *key, int nullable,
     const char **out);
+/* api_str() of a field that must be there: absent answers 400 too. */
+int api_str_req(
+    struct kz_req *r, json_t *obj, const char *key, const char **out);
 int api_int(struct kz_req *r, json_t *obj, const char *key, long min, long max,
     long *out);
 int api_bool(struct kz_req *r, json_t *obj, const char *key, int *out);

@@ -104,6 +104,19 @@ api_str(struct kz_req *r, json_t *obj, const char *key, int nullable,
 }
 
 int
+api_str_req(struct kz_req *r, json_t *obj, const char *key, const char **out)
+{
+	int got = api_str(r, obj, key, 0, out);
+
+	if (got == 0) {
+		kz_error_set(KZ_EINVAL, "field '%s' is required", key);
+		kz_http_fail_as(r, 400, "invalid");
+		return -1;
+	}
+	return got;
+}
+
+int
 api_int(struct kz_req *r, json_t *obj, const char *key, long min, long max,
     long *out)
 {
@@ -484,14 +497,9 @@ api_incident_status(struct kz_req *r)
 	if (api_incident_load(r, KZ_ACCESS_WRITE, &cur))
 		return 0;
 	if (kz_req_json(r, &body) || kz_req_json_keys(r, body, keys) ||
-	    api_str(r, body, "status", 0, &status) < 0 ||
+	    api_str_req(r, body, "status", &status) < 0 ||
 	    api_str(r, body, "note", 1, &note) < 0)
 		goto done;
-	if (!status) {
-		kz_error_set(KZ_EINVAL, "field '%s' is required", "status");
-		kz_http_fail_as(r, 400, "invalid");
-		goto done;
-	}
 	if (kz_status_parse(&to, status) ||
 	    kz_incident_set_status(r->st, cur->ticket, to, r->who.name, note)) {
 		kz_http_fail(r);
@@ -515,13 +523,8 @@ api_incident_note(struct kz_req *r)
 	if (api_incident_load(r, KZ_ACCESS_WRITE, &cur))
 		return 0;
 	if (kz_req_json(r, &body) || kz_req_json_keys(r, body, keys) ||
-	    api_str(r, body, "text", 0, &text) < 0)
+	    api_str_req(r, body, "text", &text) < 0)
 		goto done;
-	if (!text) {
-		kz_error_set(KZ_EINVAL, "field '%s' is required", "text");
-		kz_http_fail_as(r, 400, "invalid");
-		goto done;
-	}
 	if (kz_incident_note(r->st, cur->ticket, r->who.name, text)) {
 		kz_http_fail(r);
 		goto done;
@@ -671,14 +674,9 @@ api_incident_link_org(struct kz_req *r)
 	if (api_incident_load(r, KZ_ACCESS_WRITE, &inc))
 		return 0;
 	if (kz_req_json(r, &body) || kz_req_json_keys(r, body, keys) ||
-	    api_str(r, body, "org", 0, &org) < 0 ||
+	    api_str_req(r, body, "org", &org) < 0 ||
 	    api_str(r, body, "role", 0, &role) < 0)
 		goto done;
-	if (!org) {
-		kz_error_set(KZ_EINVAL, "field '%s' is required", "org");
-		kz_http_fail_as(r, 400, "invalid");
-		goto done;
-	}
 	if (kz_link_parse(&link, role) ||
 	    kz_access_link_org(r->st, inc->ticket, org, link, r->who.name)) {
 		kz_http_fail(r);

@@ -211,13 +211,8 @@ create_token(struct kz_req *r, const char *user)
 	if (kz_req_json(r, &body))
 		return 0;
 	if (kz_req_json_keys(r, body, keys) ||
-	    api_str(r, body, "name", 0, &name) < 0)
+	    api_str_req(r, body, "name", &name) < 0)
 		goto done;
-	if (!name) {
-		kz_error_set(KZ_EINVAL, "field '%s' is required", "name");
-		kz_http_fail_as(r, 400, "invalid");
-		goto done;
-	}
 	if (kz_token_create(text, r->st, user, name)) {
 		kz_http_fail(r);
 		goto done;

@@ -393,16 +393,11 @@ api_incident_notify(struct kz_req *r)
 	if (api_incident_load(r, KZ_ACCESS_WRITE, &inc))
 		return 0;
 	if (kz_req_json(r, &body) || kz_req_json_keys(r, body, keys) ||
-	    api_str(r, body, "to", 0, &to) < 0 ||
+	    api_str_req(r, body, "to", &to) < 0 ||
 	    api_str(r, body, "lang", 0, &in.lang) < 0 ||
 	    api_str(r, body, "format", 0, &in.format) < 0 ||
 	    api_bool(r, body, "send", &send) < 0)
 		goto done;
-	if (!to) {
-		kz_error_set(KZ_EINVAL, "field '%s' is required", "to");
-		kz_http_fail_as(r, 400, "invalid");
-		goto done;
-	}
 	if (strchr(to, '@'))
 		in.address = to;
 	else
