@@ -234,16 +234,12 @@ settings_load(struct cli *cli, struct settings *s)
 	s->smtp.url = s->smtp_url;
 	s->smtp.user = s->smtp_user;
 	s->smtp.password = s->smtp_password;
-	s->smtp.tls = KZ_SMTP_TLS_TRY;
-	if (s->starttls && !strcmp(s->starttls, "none"))
-		s->smtp.tls = KZ_SMTP_TLS_NONE;
-	else if (s->starttls && !strcmp(s->starttls, "required"))
-		s->smtp.tls = KZ_SMTP_TLS_REQUIRED;
-	else if (s->starttls && strcmp(s->starttls, "try"))
-		return cli_usage(cli,
-		    _("unknown STARTTLS mode '%s' (one of: none, try, "
-		      "required)"),
-		    s->starttls);
+	if (kz_smtp_tls_parse(&s->smtp.tls, s->starttls)) {
+		const char *fmt = kz_error_format();
+
+		return cli_usage(
+		    cli, "%s", kz_error_render(fmt ? _(fmt) : NULL));
+	}
 	return CLI_OK;
 }
 
@@ -347,29 +343,6 @@ finish(struct cli *cli, struct settings *s, struct kz_compose_opts *o, int send,
 	return rc;
 }
 
-/* An org by name, or a bare address. */
-static int
-resolve_to(struct cli *cli, const char *to, struct kz_org **org)
-{
-	*org = NULL;
-	if (strchr(to, '@'))
-		return CLI_OK;
-	if (kz_org_get(org, cli->st, to))
-		return cli_fail(cli);
-	if (!(*org)->contacts.n) {
-		fprintf(stderr, "kizuki: ");
-		fprintf(stderr,
-		    _("org '%s' has no contact address (kizuki org "
-		      "update %s --add-contact ADDRESS)"),
-		    (*org)->name, (*org)->name);
-		fputc('\n', stderr);
-		kz_org_free(*org);
-		*org = NULL;
-		return CLI_ERR;
-	}
-	return CLI_OK;
-}
-
 static int
 verb_send(struct cli *cli, int argc, char **argv)
 {
@@ -399,7 +372,6 @@ verb_send(struct cli *cli, int argc, char **argv)
 	struct kz_compose_opts o = { 0 };
 	struct kz_incident *inc = NULL;
 	struct kz_org *org = NULL;
-	struct kz_contact_prefs prefs = { 1, KZ_MACHINE_BOTH };
 	const char *to = NULL, *lang = NULL, *fmt = NULL;
 	int c, send = 0, rc = CLI_ERR;
 	int64_t iid;
@@ -445,27 +417,13 @@ verb_send(struct cli *cli, int argc, char **argv)
 	if ((rc = settings_load(cli, &s)) != CLI_OK || !cli_store_existing(cli))
 		goto out;
 	rc = CLI_ERR;
-	if (kz_incident_get(&inc, cli->st, argv[optind])) {
-		rc = cli_fail(cli);
-		goto out;
-	}
-	if (resolve_to(cli, to, &org) != CLI_OK)
-		goto out;
-	if (org && kz_contact_prefs_get(&prefs, cli->st, org->id)) {
-		rc = cli_fail(cli);
-		goto out;
-	}
-	if (fmt && kz_machine_parse(&prefs.machine, fmt)) {
+	if (kz_incident_get(&inc, cli->st, argv[optind]) ||
+	    kz_notify_target(&o, &org, cli->st, to, lang, fmt)) {
 		rc = cli_fail(cli);
 		goto out;
 	}
 	iid = inc->id;
 	o.kind = KZ_CONTACT_NOTIFY;
-	o.recipient = org ? org->contacts.v[0] : to;
-	o.org_id = org ? org->id : 0;
-	o.org_name = org ? org->name : NULL;
-	o.lang = lang ? lang : org && org->lang ? org->lang : "en";
-	o.machine = prefs.machine;
 	o.incident_ids = &iid;
 	o.n_incidents = 1;
 	rc = finish(cli, &s, &o, send, NULL);

@@ -96,11 +96,7 @@ kz_deliver_start(struct kz_server *srv)
 	d->smtp.url = c->smtp_url;
 	d->smtp.user = c->smtp_user;
 	d->smtp.password = c->smtp_password;
-	d->smtp.tls = KZ_SMTP_TLS_TRY;
-	if (c->starttls && strcmp(c->starttls, "none") == 0)
-		d->smtp.tls = KZ_SMTP_TLS_NONE;
-	else if (c->starttls && strcmp(c->starttls, "required") == 0)
-		d->smtp.tls = KZ_SMTP_TLS_REQUIRED;
+	kz_smtp_tls_parse(&d->smtp.tls, c->starttls); /* checked when set */
 	pthread_mutex_init(&d->mu, NULL);
 	pthread_cond_init(&d->cv, NULL);
 	if (pthread_create(&d->thread, NULL, deliver_main, d) != 0) {

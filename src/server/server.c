@@ -33,6 +33,7 @@
 #include "model/incident.h"
 #include "model/user.h"
 #include "deliver.h"
+#include "notify/smtp.h"
 #include "notify/template.h"
 #include "routes.h"
 #include "server_int.h"
@@ -154,12 +155,10 @@ kz_server_config_set(
 				    (char **)((char *)c + strs[i].off), value);
 	}
 	if (strcmp(name, "starttls") == 0) {
-		if (strcmp(value, "none") != 0 && strcmp(value, "try") != 0 &&
-		    strcmp(value, "required") != 0)
-			return kz_error_set(KZ_EINVAL,
-			    "option '%s' must be 'none', 'try' or 'required', "
-			    "not '%s'",
-			    name, value);
+		enum kz_smtp_tls tls;
+
+		if ((rc = kz_smtp_tls_parse(&tls, value)))
+			return rc;
 		return set_str(&c->starttls, value);
 	}
 	if (strcmp(name, "remind_days") == 0) {
@@ -634,8 +633,14 @@ kz_server_run(struct kz_server_config *cfg, FILE *err)
 	kz_store_close(st);
 	st = NULL;
 	/* Templates are parsed now: a bad one stops the start. */
-	if ((rc = kz_templates_load(&srv->templates, cfg->templates)) ||
-	    (rc = kz_writer_start(srv)) || (rc = kz_deliver_start(srv)))
+	if ((rc = kz_templates_load(&srv->templates, cfg->templates)))
+		goto done;
+	srv->notify.team = cfg->team ? cfg->team : "CSIRT";
+	srv->notify.team_email = cfg->team_email;
+	srv->notify.team_domain = cfg->team_domain;
+	srv->notify.templates = srv->templates;
+	srv->notify.remind_days = cfg->remind_days;
+	if ((rc = kz_writer_start(srv)) || (rc = kz_deliver_start(srv)))
 		goto done;
 
 	sigemptyset(&sigs);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "core/i18n.h"
+#include "notify/compose.h"
 
 struct kz_server_config {
 	char *listen;     /* ADDR:PORT, [v6]:PORT */
@@ -79,7 +80,6 @@ struct kz_metrics {
 
 extern const double kz_lat_bounds[KZ_LAT_BUCKETS]; /* seconds */
 
-struct kz_templates;
 struct kz_deliverer;
 
 struct kz_server {
@@ -91,6 +91,7 @@ struct kz_server {
 	struct kz_metrics m;
 	struct kz_writer *writer; /* group commit (writer.h) */
 	struct kz_templates *templates;
+	struct kz_notify_config notify; /* from cfg and templates, at start */
 	struct kz_deliverer *deliverer; /* the outbox thread; NULL: none */
 	/* The key of the public form's tokens, the same for every server
 	 * process on one database (kept in it). */

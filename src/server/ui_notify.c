@@ -39,14 +39,12 @@ struct notify_out {
 	struct kz_compose_opts o;
 	struct kz_composed c;
 	int64_t iid;
-	int composed;
 };
 
 static void
 notify_out_release(struct notify_out *n)
 {
-	if (n->composed)
-		kz_composed_release(&n->c);
+	kz_composed_release(&n->c);
 	kz_org_free(n->org);
 	memset(n, 0, sizeof(*n));
 }
@@ -58,63 +56,39 @@ blank(const char *s)
 }
 
 /*
- * Composes the notice of inc for in. 0, or a KZ_E* code with the error
- * set (KZ_EPERM when TLP keeps it in).
+ * Composes the notice of inc for in, the recipient resolved as the CLI
+ * does (kz_notify_target). 0, or a KZ_E* code with the error set
+ * (KZ_EPERM when TLP keeps it in).
  */
 static int
 notify_compose(struct kz_req *r, const struct kz_incident *inc,
     const struct notify_in *in, struct notify_out *n)
 {
-	const struct kz_server_config *c = &r->srv->cfg;
-	struct kz_notify_config cfg = { 0 };
-	struct kz_contact_prefs prefs = { 1, KZ_MACHINE_BOTH };
+	const char *to = blank(in->address) ? in->org : in->address;
 	int rc;
 
 	memset(n, 0, sizeof(*n));
-	if (!c->team_email)
+	if (!r->srv->notify.team_email)
 		return kz_error_set(KZ_EINVAL,
 		    "the team's address is not set: give [team] email in the "
 		    "config file or KIZUKI_TEAM_EMAIL, and restart kizuki "
 		    "serve");
-	if (blank(in->address) && blank(in->org))
+	if (blank(to))
 		return kz_error_set(KZ_EINVAL,
 		    "choose an organisation or give an address to notify");
-	if (blank(in->address)) {
-		if ((rc = kz_org_get(&n->org, r->st, in->org)))
-			return rc != KZ_ENOTFOUND ?
-			    rc :
-			    kz_error_set(
-				KZ_EINVAL, "no org '%s' to notify", in->org);
-		if (!n->org->contacts.n)
-			return kz_error_set(KZ_EINVAL,
-			    "org '%s' has no contact address: add one on the "
-			    "command line (kizuki org update %s --add-contact "
-			    "ADDRESS)",
-			    n->org->name, n->org->name);
-		if ((rc = kz_contact_prefs_get(&prefs, r->st, n->org->id)))
-			return rc;
-	}
-	if (!blank(in->format) &&
-	    (rc = kz_machine_parse(&prefs.machine, in->format)))
+	if (!blank(in->address) && !strchr(in->address, '@'))
+		return kz_error_set(KZ_EINVAL,
+		    "invalid recipient '%s' (an e-mail address)", in->address);
+	rc = kz_notify_target(&n->o, &n->org, r->st, to, in->lang, in->format);
+	if (rc == KZ_ENOTFOUND) /* the form's org, not the page */
+		return kz_error_set(KZ_EINVAL, "no org '%s' to notify", to);
+	if (rc)
 		return rc;
-	cfg.team = c->team ? c->team : "CSIRT";
-	cfg.team_email = c->team_email;
-	cfg.team_domain = c->team_domain;
-	cfg.templates = r->srv->templates;
-	cfg.remind_days = c->remind_days;
 	n->iid = inc->id;
 	n->o.kind = KZ_CONTACT_NOTIFY;
-	n->o.recipient = n->org ? n->org->contacts.v[0] : in->address;
-	n->o.org_id = n->org ? n->org->id : 0;
-	n->o.org_name = n->org ? n->org->name : NULL;
-	n->o.lang = !blank(in->lang) ? in->lang :
-	    n->org && n->org->lang   ? n->org->lang :
-				       "en";
-	n->o.machine = prefs.machine;
 	n->o.incident_ids = &n->iid;
 	n->o.n_incidents = 1;
-	n->composed = 1;
-	return kz_compose(&n->c, r->st, &cfg, &n->o);
+	return kz_compose(&n->c, r->st, &r->srv->notify, &n->o);
 }
 
 /* Queues the composition; 0 with the contact's id, or a KZ_E* code. */
@@ -271,7 +245,7 @@ preview_page(struct kz_req *r, const struct kz_incident *inc,
 		    "<h2>%s</h2><table class=\"box\" id=\"notice-head\">",
 		    ui_t(r, N_("The notice as it will be sent")));
 		kz_buf_addf(&b, "<tr><th>From</th><td>%s</td></tr>",
-		    ui_e(r, r->srv->cfg.team_email));
+		    ui_e(r, r->srv->notify.team_email));
 		kz_buf_addf(&b,
 		    "<tr><th>To</th><td id=\"notice-to\">%s</td></tr>",
 		    ui_e(r, n.o.recipient));

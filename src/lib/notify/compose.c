@@ -13,6 +13,7 @@
 #include "core/timeutil.h"
 #include "model/access.h"
 #include "model/indicator.h"
+#include "model/org.h"
 #include "notify/iodef.h"
 #include "notify/mailout.h"
 #include "notify/xarf.h"
@@ -35,6 +36,38 @@ kz_composed_release(struct kz_composed *c)
 	kz_free(c->body);
 	kz_free(c->raw);
 	memset(c, 0, sizeof(*c));
+}
+
+int
+kz_notify_target(struct kz_compose_opts *o, struct kz_org **org,
+    struct kz_store *st, const char *to, const char *lang, const char *format)
+{
+	struct kz_contact_prefs prefs = { 1, KZ_MACHINE_BOTH };
+	int rc;
+
+	*org = NULL;
+	if (!strchr(to, '@')) {
+		if ((rc = kz_org_get(org, st, to)))
+			return rc;
+		if (!(*org)->contacts.n)
+			return kz_error_set(KZ_EINVAL,
+			    "org '%s' has no contact address (kizuki org "
+			    "update %s --add-contact ADDRESS)",
+			    (*org)->name, (*org)->name);
+		if ((rc = kz_contact_prefs_get(&prefs, st, (*org)->id)))
+			return rc;
+	}
+	if (format && *format &&
+	    (rc = kz_machine_parse(&prefs.machine, format)))
+		return rc;
+	o->recipient = *org ? (*org)->contacts.v[0] : to;
+	o->org_id = *org ? (*org)->id : 0;
+	o->org_name = *org ? (*org)->name : NULL;
+	o->lang = lang && *lang  ? lang :
+	    *org && (*org)->lang ? (*org)->lang :
+				   "en";
+	o->machine = prefs.machine;
+	return 0;
 }
 
 const char *

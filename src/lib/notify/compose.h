@@ -56,6 +56,20 @@ struct kz_composed {
 	size_t n_indicators;
 };
 
+struct kz_org;
+
+/*
+ * Whom a notice goes to: to is an org's name (the notice goes to its first
+ * contact address, in its language, with its formats) or a bare address.
+ * Fills o's recipient, org_id, org_name, lang (lang, else the org's, else
+ * "en") and machine (format: xarf, iodef, both or none; else the org's,
+ * else both). *org (NULL for an address; free with kz_org_free) holds the
+ * strings o points into. KZ_ENOTFOUND for an unknown org, KZ_EINVAL for
+ * an org without an address or a bad format.
+ */
+int kz_notify_target(struct kz_compose_opts *o, struct kz_org **org,
+    struct kz_store *st, const char *to, const char *lang, const char *format);
+
 /*
  * Composes. KZ_EINVAL naming a bad recipient or language, KZ_ENOTFOUND
  * for a missing incident, parent or template. Caller releases *out with

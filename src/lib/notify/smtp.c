@@ -145,3 +145,21 @@ kz_smtp_send(struct kz_smtp_result *res, const struct kz_smtp_config *cfg,
 	curl_easy_cleanup(h);
 	return 0;
 }
+
+int
+kz_smtp_tls_parse(enum kz_smtp_tls *out, const char *s)
+{
+	static const char *const names[] = { "none", "try", "required" };
+
+	if (!s) {
+		*out = KZ_SMTP_TLS_TRY;
+		return 0;
+	}
+	for (int i = 0; i < 3; i++)
+		if (strcmp(s, names[i]) == 0) {
+			*out = (enum kz_smtp_tls)i;
+			return 0;
+		}
+	return kz_error_set(KZ_EINVAL,
+	    "unknown STARTTLS mode '%s' (one of: none, try, required)", s);
+}

@@ -17,6 +17,12 @@ enum kz_smtp_tls {
 	KZ_SMTP_TLS_REQUIRED, /* STARTTLS or fail */
 };
 
+/*
+ * "none", "try" or "required"; NULL is try. KZ_EINVAL naming the value
+ * otherwise.
+ */
+int kz_smtp_tls_parse(enum kz_smtp_tls *out, const char *s);
+
 struct kz_smtp_config {
 	const char *url;  /* smtp://host:port or smtps://host:port */
 	const char *user; /* NULL: no login */
