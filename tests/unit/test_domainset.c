@@ -4,6 +4,8 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "core/error.h"
 #include "match/domainset.h"
@@ -177,9 +179,31 @@ dup_seen(void *ctx, uint32_t kept, uint32_t other)
 	v[other] = kept;
 }
 
+/*
+ * Two pages, the first unreadable: a name copied to the start of the
+ * second has nothing readable before it (the lookup reads words that end
+ * with the name, and must not look before it there), one copied to the
+ * end of the first page has nothing readable after it.
+ */
+static char *
+guarded_pages(long *page)
+{
+	char *m;
+
+	*page = sysconf(_SC_PAGESIZE);
+	m = mmap(NULL, (size_t)*page * 3, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(m != MAP_FAILED);
+	assert_int_equal(mprotect(m, (size_t)*page, PROT_NONE), 0);
+	assert_int_equal(mprotect(m + 2 * *page, (size_t)*page, PROT_NONE), 0);
+	return m + *page;
+}
+
 static void
 test_random(void **state)
 {
+	long page;
+	char *guard = guarded_pages(&page);
 	int round;
 
 	for (round = 0; round < 40; round++) {
@@ -282,9 +306,20 @@ test_random(void **state)
 			assert_int_equal(
 			    kz_domainset_lookup(s, host, strlen(host), NULL),
 			    naive(e, n, host));
+			/* the same at the edges of readable memory */
+			memcpy(guard, host, strlen(host));
+			assert_int_equal(
+			    kz_domainset_lookup(s, guard, strlen(host), NULL),
+			    naive(e, n, host));
+			memcpy(guard + page - strlen(host), host, strlen(host));
+			assert_int_equal(
+			    kz_domainset_lookup(s, guard + page - strlen(host),
+				strlen(host), NULL),
+			    naive(e, n, host));
 		}
 		kz_domainset_free(s);
 	}
+	munmap(guard - page, (size_t)page * 3);
 }
 
 int

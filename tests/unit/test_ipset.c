@@ -4,9 +4,12 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "core/error.h"
 #include "match/ipset.h"
+#include "match/match_int.h"
 
 static uint32_t
 ip4(const char *s)
@@ -127,7 +130,44 @@ test_parse4_random(void **state)
 		assert_int_equal(x, y);
 		if (!x)
 			assert_int_equal(a, b);
+#if defined(__SSE2__)
+		/* the way without SSSE3 says the same */
+		b = 3;
+		assert_int_equal(match_ip_parse4_sse2(&b, buf, len), x);
+		if (!x)
+			assert_int_equal(a, b);
+#endif
 	}
+}
+
+/*
+ * Text that ends where the readable memory ends: the parser may look at
+ * bytes past the text only inside the same page.
+ */
+static void
+test_parse4_page_end(void **state)
+{
+	static const char *const cases[] = { "1.2.3.4", "10.20.30.40",
+		"255.255.255.255", "1.2.3.04", "192.168.1.1" };
+	long page = sysconf(_SC_PAGESIZE);
+	char *m = mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	size_t i;
+
+	assert_true(m != MAP_FAILED);
+	assert_int_equal(mprotect(m + page, (size_t)page, PROT_NONE), 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t len = strlen(cases[i]);
+		char *at = m + page - len;
+		uint32_t a = 1, b = 2;
+
+		memcpy(at, cases[i], len);
+		assert_int_equal(
+		    kz_ip_parse4(&a, at, len), ref_parse4(&b, at, len));
+		if (i != 3)
+			assert_int_equal(a, b);
+	}
+	munmap(m, (size_t)page * 2);
 }
 
 static void
@@ -334,6 +374,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_parse4_random),
+		cmocka_unit_test(test_parse4_page_end),
 		cmocka_unit_test(test_longest_prefix),
 		cmocka_unit_test(test_whole_space),
 		cmocka_unit_test(test_duplicates),

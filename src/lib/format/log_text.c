@@ -70,41 +70,61 @@ struct fields {
 	unsigned i; /* the next byte: blk + i */
 };
 
+/*
+ * The spaces of the 64 bytes at p. May read past the line's end, so only
+ * where those bytes lie in p's own page (a read there cannot fault); the
+ * caller masks off what lies beyond.
+ */
+#if defined(__SSE2__)
+__attribute__((no_sanitize_address)) static inline uint64_t
+spaces64(const char *p)
+{
+	const __m128i sp = _mm_set1_epi8(' ');
+	uint64_t m = 0;
+	unsigned k;
+
+	for (k = 0; k < 4; k++) {
+		__m128i x = _mm_loadu_si128(
+		    (const __m128i *)(const void *)(p + 16 * k));
+
+		m |=
+		    (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, sp))
+		    << (16 * k);
+	}
+	return m;
+}
+#else
+static inline uint64_t
+spaces64(const char *p)
+{
+	uint64_t m = 0;
+	unsigned k;
+
+	for (k = 0; k < 64; k++)
+		m |= (uint64_t)(p[k] == ' ') << k;
+	return m;
+}
+#endif
+
 static inline uint64_t
 space_bits(const char *p, const char *e)
 {
 	char tmp[64];
-	uint64_t m = 0;
 	size_t n = (size_t)(e - p);
 
-	if (n < 64) {
-		memset(tmp, ' ', sizeof(tmp));
-		memcpy(tmp, p, n);
-		p = tmp;
-	}
+	if (n >= 64)
+		return spaces64(p);
 #if defined(__SSE2__)
-	{
-		const __m128i sp = _mm_set1_epi8(' ');
-		unsigned k;
-
-		for (k = 0; k < 4; k++) {
-			__m128i x = _mm_loadu_si128(
-			    (const __m128i *)(const void *)(p + 16 * k));
-
-			m |= (uint64_t)(unsigned)_mm_movemask_epi8(
-				 _mm_cmpeq_epi8(x, sp))
-			    << (16 * k);
-		}
-	}
-#else
-	{
-		unsigned k;
-
-		for (k = 0; k < 64; k++)
-			m |= (uint64_t)(p[k] == ' ') << k;
-	}
+	/*
+	 * A line's last block: reading on within the page costs nothing,
+	 * copying the bytes out first stalls the loads that follow.
+	 */
+	if (((uintptr_t)p & 4095) <= 4096 - 64)
+		return spaces64(p) | ~0ULL << n;
 #endif
-	return m;
+	memset(tmp, ' ', sizeof(tmp));
+	memcpy(tmp, p, n);
+	return spaces64(tmp);
 }
 
 static inline void

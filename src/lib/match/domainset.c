@@ -15,6 +15,9 @@
 #include <libpsl.h>
 #include <stdio.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "core/alloc.h"
 #include "core/error.h"
@@ -447,6 +450,112 @@ lower_words(uint64_t *w, char *low, uint8_t *dots, const char *host, size_t len)
 	return n;
 }
 
+/* Where the lower-cased name starts in q->low. */
+#define QLOW(q) ((q)->low + 32)
+
+/* The hash of the suffix of m bytes, from the words and their chain. */
+static inline uint64_t
+suffix_hash(const uint64_t *chain, const uint64_t *w, size_t m)
+{
+	size_t rest = m % 8;
+	uint64_t h = chain[m / 8];
+
+	/* a suffix's first bytes are the top of the word they are in */
+	if (rest)
+		h = wstep(h, w[m / 8 + 1] >> (8 * (8 - rest)));
+	return finish(h, m);
+}
+
+#if defined(__SSE2__)
+/*
+ * The 32 bytes that end at host + len (len <= 32) into *a and *b, when
+ * they lie in one page: then reading the bytes before host cannot fault
+ * (they are masked off). 0 when they do not.
+ */
+__attribute__((no_sanitize_address)) static inline int
+load_tail32(__m128i *a, __m128i *b, const char *host, size_t len)
+{
+	uintptr_t first = (uintptr_t)host + len - 32, last = first + 31;
+
+	if ((first ^ last) >> 12)
+		return 0;
+	*a = _mm_loadu_si128((const __m128i *)(const void *)(host + len - 32));
+	*b = _mm_loadu_si128((const __m128i *)(const void *)(host + len - 16));
+	return 1;
+}
+
+/*
+ * Names of up to 32 bytes, most of them, in a 32-byte window that ends
+ * with the name: the bytes before it are zeroed, which makes the four
+ * words the hash reads, and every compare sees the whole name at once.
+ * No loop runs by a byte or a dot, which a name's shape would mispredict.
+ * -1 when the window cannot be read (then the general way runs).
+ */
+static int
+query_init_short(const struct kz_domainset *s, struct kz_domainset_query *q,
+    const char *host, size_t len)
+{
+	/* keep[len + j] is 0xff when window byte j is in the name */
+	static const uint8_t keep[64] = { [32 ... 63] = 0xff };
+	const __m128i dot = _mm_set1_epi8('.');
+	const __m128i up_off = _mm_set1_epi8((char)(0x80 - 'A'));
+	const __m128i up_max = _mm_set1_epi8((char)(-128 + 26));
+	const __m128i bit5 = _mm_set1_epi8(0x20);
+	uint64_t w[6], chain[5];
+	unsigned dm, first, d;
+	size_t k;
+	__m128i a, b;
+
+	if (!load_tail32(&a, &b, host, len))
+		return -1;
+	a = _mm_and_si128(
+	    a, _mm_loadu_si128((const __m128i *)(const void *)(keep + len)));
+	b = _mm_and_si128(b,
+	    _mm_loadu_si128((const __m128i *)(const void *)(keep + len + 16)));
+	/* 'A' to 'Z' become 'a' to 'z' */
+	a = _mm_or_si128(a,
+	    _mm_and_si128(
+		_mm_cmplt_epi8(_mm_add_epi8(a, up_off), up_max), bit5));
+	b = _mm_or_si128(b,
+	    _mm_and_si128(
+		_mm_cmplt_epi8(_mm_add_epi8(b, up_off), up_max), bit5));
+	_mm_storeu_si128((__m128i *)(void *)(QLOW(q) + len - 32), a);
+	_mm_storeu_si128((__m128i *)(void *)(QLOW(q) + len - 16), b);
+	/* bit j: a dot at window byte j, name byte j - (32 - len) */
+	dm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(a, dot)) |
+	    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b, dot)) << 16;
+	first = 32 - (unsigned)len;
+	/* one label, or an empty one: last, or between two dots */
+	if (!dm || (dm >> 31) || (dm & dm >> 1))
+		return 0;
+	w[0] = 0;
+	w[1] = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(b, b));
+	w[2] = (uint64_t)_mm_cvtsi128_si64(b);
+	w[3] = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(a, a));
+	w[4] = (uint64_t)_mm_cvtsi128_si64(a);
+	w[5] = 0;
+	chain[0] = SEED;
+	for (k = 1; k <= 4; k++)
+		chain[k] = wstep(chain[k - 1], w[k]);
+	q->len = len;
+	q->offs[0] = 0;
+	q->hs[0] = suffix_hash(chain, w, len);
+	__builtin_prefetch(bloom_block(s, q->hs[0]));
+	q->n = 1;
+	/* after each dot but the last: a single label is never an entry */
+	for (d = dm & ~(1u << (31 - __builtin_clz(dm))); d; d &= d - 1) {
+		unsigned j = (unsigned)__builtin_ctz(d) + 1;
+
+		q->offs[q->n] = (uint8_t)(j - first);
+		q->hs[q->n] = suffix_hash(chain, w, 32 - j);
+		/* the filter blocks are far apart: ask for all at once */
+		__builtin_prefetch(bloom_block(s, q->hs[q->n]));
+		q->n++;
+	}
+	return 1;
+}
+#endif
+
 int
 kz_domainset_query_init(const struct kz_domainset *s,
     struct kz_domainset_query *q, const char *host, size_t len)
@@ -460,7 +569,15 @@ kz_domainset_query_init(const struct kz_domainset *s,
 		len--;
 	if (len == 0 || len > KZ_DOMAIN_MAX || !kz_strset_count(s->names))
 		return 0;
-	nd = lower_words(w, q->low, dots, host, len);
+#if defined(__SSE2__)
+	if (len <= 32) {
+		int rc = query_init_short(s, q, host, len);
+
+		if (rc >= 0)
+			return rc;
+	}
+#endif
+	nd = lower_words(w, QLOW(q), dots, host, len);
 	if (!nd)
 		return 0;
 	for (i = 0; i < nd; i++) /* an empty label matches nothing */
@@ -479,13 +596,7 @@ kz_domainset_query_init(const struct kz_domainset *s,
 	for (i = 1; i <= len / 8; i++)
 		chain[i] = wstep(chain[i - 1], w[i]);
 	for (i = 0; i < q->n; i++) {
-		size_t m = len - q->offs[i], rest = m % 8;
-		uint64_t h = chain[m / 8];
-
-		/* a suffix's first bytes are the top of the word they are in */
-		if (rest)
-			h = wstep(h, w[m / 8 + 1] >> (8 * (8 - rest)));
-		q->hs[i] = finish(h, m);
+		q->hs[i] = suffix_hash(chain, w, len - q->offs[i]);
 		/* the filter blocks are far apart: ask for all at once */
 		__builtin_prefetch(bloom_block(s, q->hs[i]));
 	}
@@ -503,7 +614,7 @@ kz_domainset_query_run(const struct kz_domainset *s,
 
 		if (!bloom_maybe(s, q->hs[i]))
 			continue;
-		id = kz_strset_get_h(s->names, q->hs[i], q->low + q->offs[i],
+		id = kz_strset_get_h(s->names, q->hs[i], QLOW(q) + q->offs[i],
 		    q->len - q->offs[i]);
 		if (id != KZ_STRSET_NONE) {
 			if (matched_len)

@@ -80,7 +80,8 @@ struct kz_domainset_query {
 	unsigned n; /* suffixes to probe, longest first */
 	uint8_t offs[KZ_DOMAIN_MAX / 2 + 2];
 	uint64_t hs[KZ_DOMAIN_MAX / 2 + 2];
-	char low[KZ_DOMAIN_MAX + 16]; /* the name lower-cased */
+	/* the name lower-cased, from 32 on (the bytes before: scratch) */
+	char low[32 + KZ_DOMAIN_MAX + 16];
 };
 
 int kz_domainset_query_init(const struct kz_domainset *s,

@@ -13,6 +13,7 @@
 #include <string.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#include <tmmintrin.h>
 #endif
 
 #include "core/alloc.h"
@@ -173,10 +174,11 @@ kz_ipset_add6(
  * of each octet. Here the (at most 15) bytes go into one vector: a
  * compare each finds the dots and the digits, the dots' positions give
  * the octets, and each octet's value comes without branching on its
- * length. Loads stay inside s: two 8-byte loads that may overlap.
+ * length. Loads stay inside s: two 8-byte loads that may overlap. This
+ * is the way for a machine without SSSE3 (parse4_ssse3() below).
  */
 int
-kz_ip_parse4(uint32_t *out, const char *s, size_t len)
+match_ip_parse4_sse2(uint32_t *out, const char *s, size_t len)
 {
 	uint64_t lo, hi;
 	uint8_t d[24];
@@ -239,6 +241,132 @@ kz_ip_parse4(uint32_t *out, const char *s, size_t len)
 	}
 	*out = v;
 	return 0;
+}
+
+/*
+ * With SSSE3 the four octets at once. The dots' positions name the
+ * lengths of the first three octets (a table of the 27 ways), the length
+ * of the text the last; a shuffle picked by the four lengths (3^4 = 81
+ * patterns) puts each octet's digits right-aligned in four bytes
+ * [hundreds, tens, ones, 0], and two multiply-adds make the values. An
+ * octet of three digits is at least 100 and one of two at least 10, or
+ * it had a leading zero; none is over 255.
+ */
+struct quad_pattern {
+	int8_t shuf[16];
+	int32_t min[4];
+};
+
+#define QP_BYTE(st, n, j) ((j) >= 3 - (n) ? (st) + (j) - (3 - (n)) : -128)
+#define QP_OCTET(st, n)                                                        \
+	QP_BYTE(st, n, 0), QP_BYTE(st, n, 1), QP_BYTE(st, n, 2), -128
+#define QP_MIN(n) ((n) == 3 ? 100 : (n) == 2 ? 10 : 0)
+#define QP(a, b, c, d)                                                         \
+	{                                                                      \
+		{ QP_OCTET(0, a), QP_OCTET((a) + 1, b),                        \
+			QP_OCTET((a) + (b) + 2, c),                            \
+			QP_OCTET((a) + (b) + (c) + 3, d) },                    \
+		{                                                              \
+			QP_MIN(a), QP_MIN(b), QP_MIN(c), QP_MIN(d)             \
+		}                                                              \
+	}
+#define QP4(a, b, c) QP(a, b, c, 1), QP(a, b, c, 2), QP(a, b, c, 3)
+#define QP3(a, b)    QP4(a, b, 1), QP4(a, b, 2), QP4(a, b, 3)
+#define QP2(a)       QP3(a, 1), QP3(a, 2), QP3(a, 3)
+
+static const struct quad_pattern quad_patterns[81]
+    __attribute__((aligned(16))) = { QP2(1), QP2(2), QP2(3) };
+
+/*
+ * By the mask of the dots (bit i: a dot at s[i]; the third is at 11 at
+ * most), 1 + the row of quad_patterns for the lengths of the first three
+ * octets; 0 when the dots make no dotted quad.
+ */
+#define QD_MASK(a, b, c)                                                       \
+	(1u << (a) | 1u << ((a) + 1 + (b)) | 1u << ((a) + (b) + (c) + 2))
+#define QD(a, b, c) [QD_MASK(a, b, c)] = ((a)-1) * 9 + ((b)-1) * 3 + (c)
+#define QD3(a, b)   QD(a, b, 1), QD(a, b, 2), QD(a, b, 3)
+#define QD2(a)      QD3(a, 1), QD3(a, 2), QD3(a, 3)
+
+static const uint8_t quad_dots[4096] = { QD2(1), QD2(2), QD2(3) };
+
+/*
+ * The 16 bytes at s, of which the first len (7 to 15) are the text. Reads
+ * on past s + len when that stays in s's page, where a read cannot fault
+ * (what lies there is never used); else two 8-byte loads inside s.
+ */
+__attribute__((no_sanitize_address)) static inline __m128i
+load_upto16(const char *s, size_t len)
+{
+	uint64_t lo, hi;
+
+	if (((uintptr_t)s & 4095) <= 4096 - 16)
+		return _mm_loadu_si128((const __m128i *)(const void *)s);
+	if (len >= 8) {
+		memcpy(&lo, s, 8);
+		memcpy(&hi, s + len - 8, 8);
+		hi = len > 8 ? hi >> (8 * (16 - len)) : 0;
+	} else {
+		uint32_t a, b;
+
+		memcpy(&a, s, 4);
+		memcpy(&b, s + len - 4, 4);
+		lo = a | (uint64_t)b << (8 * (len - 4));
+		hi = 0;
+	}
+	return _mm_set_epi64x((long long)hi, (long long)lo);
+}
+
+__attribute__((target("ssse3"))) static int
+parse4_ssse3(uint32_t *out, const char *s, size_t len)
+{
+	const struct quad_pattern *pat;
+	unsigned dots, digits, want, row, n3;
+	__m128i x, t, v;
+
+	if (len < 7 || len > 15)
+		return -1;
+	x = load_upto16(s, len);
+	t = _mm_sub_epi8(x, _mm_set1_epi8('0'));
+	want = (1u << len) - 1;
+	dots =
+	    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('.'))) &
+	    want;
+	digits = (unsigned)_mm_movemask_epi8(
+	    _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(9)), t));
+	if (((dots | digits) & want) != want || dots >= 4096)
+		return -1;
+	row = quad_dots[dots];
+	/* the last octet: from after the third dot to the end */
+	n3 = (unsigned)len - (32u - (unsigned)__builtin_clz(dots | 1));
+	if (!row || n3 - 1 > 2)
+		return -1;
+	pat = &quad_patterns[(row - 1) * 3 + n3 - 1];
+	t = _mm_shuffle_epi8(
+	    t, _mm_load_si128((const __m128i *)(const void *)pat->shuf));
+	v = _mm_maddubs_epi16(t,
+	    _mm_setr_epi8(
+		100, 10, 1, 0, 100, 10, 1, 0, 100, 10, 1, 0, 100, 10, 1, 0));
+	v = _mm_madd_epi16(v, _mm_set1_epi16(1));
+	if (_mm_movemask_epi8(_mm_or_si128(
+		_mm_cmplt_epi32(
+		    v, _mm_load_si128((const __m128i *)(const void *)pat->min)),
+		_mm_cmpgt_epi32(v, _mm_set1_epi32(255)))))
+		return -1;
+	v = _mm_packs_epi32(v, v);
+	v = _mm_packus_epi16(v, v);
+	*out = __builtin_bswap32((uint32_t)_mm_cvtsi128_si32(v));
+	return 0;
+}
+
+int
+kz_ip_parse4(uint32_t *out, const char *s, size_t len)
+{
+#if !defined(__SSSE3__)
+	if (!__builtin_cpu_supports("ssse3"))
+		return match_ip_parse4_sse2(out, s, len);
+#endif
+	return parse4_ssse3(out, s, len);
 }
 #else
 int

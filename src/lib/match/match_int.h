@@ -32,4 +32,10 @@ match_advise_huge(void *p, size_t len)
 #endif
 }
 
+/*
+ * kz_ip_parse4() the way a machine without SSSE3 takes (x86-64 only):
+ * the unit tests hold the two against each other.
+ */
+int match_ip_parse4_sse2(uint32_t *out, const char *s, size_t len);
+
 #endif
