@@ -59,15 +59,24 @@ found:
 }
 
 /*
- * Fields separated by runs of spaces, read from a mask of the spaces in
- * the line, 64 bytes at a time: each byte is looked at once, however
- * many fields it ends. Bit i of sp is set when blk[i] is a space or lies
- * beyond the end of the line.
+ * Fields separated by runs of spaces. Before the first field is taken,
+ * the line's 64-byte blocks become masks of where it changes between
+ * space and not (bit i of edge[i / 64]: line[i] and line[i - 1] differ,
+ * before the line and beyond its end counting as spaces): the edges
+ * alternate, a field's start then its end. A field is then the next two
+ * set bits, each found by clearing the lowest: the steps from field to
+ * field depend on each other by one instruction, not by a shift and a
+ * count as when scanning on from a position. Lines of FIELDS_MAX bytes
+ * or more are read by token().
  */
+#define FIELDS_MAX 256
+
 struct fields {
-	const char *blk, *e;
-	uint64_t sp;
-	unsigned i; /* the next byte: blk + i */
+	const char *line, *p; /* p: where token() goes on, for long lines */
+	unsigned len, k;      /* k: the block of b */
+	int by_token;
+	uint64_t b; /* the edges of block k not yet taken */
+	uint64_t edge[FIELDS_MAX / 64];
 };
 
 /*
@@ -106,19 +115,14 @@ spaces64(const char *p)
 }
 #endif
 
+/* The spaces of the n (< 64) bytes at p, the bits beyond them set. */
 static inline uint64_t
-space_bits(const char *p, const char *e)
+space_tail(const char *p, size_t n)
 {
 	char tmp[64];
-	size_t n = (size_t)(e - p);
 
-	if (n >= 64)
-		return spaces64(p);
 #if defined(__SSE2__)
-	/*
-	 * A line's last block: reading on within the page costs nothing,
-	 * copying the bytes out first stalls the loads that follow.
-	 */
+	/* reading on within the page costs less than copying the bytes */
 	if (((uintptr_t)p & 4095) <= 4096 - 64)
 		return spaces64(p) | ~0ULL << n;
 #endif
@@ -130,54 +134,38 @@ space_bits(const char *p, const char *e)
 static inline void
 fields_init(struct fields *f, const char *line, size_t len)
 {
-	f->blk = line;
-	f->e = line + len;
-	f->sp = space_bits(line, f->e);
-	f->i = 0;
+	uint64_t carry = 1; /* before the line: a space */
+	unsigned k;
+
+	f->line = f->p = line;
+	f->len = (unsigned)len;
+	f->k = 0;
+	f->by_token = len >= FIELDS_MAX;
+	if (f->by_token)
+		return;
+	for (k = 0; k < FIELDS_MAX / 64; k++) {
+		size_t at = 64 * (size_t)k;
+		uint64_t sp = at >= len ? ~0ULL :
+		    len - at >= 64      ? spaces64(line + at) :
+					  space_tail(line + at, len - at);
+
+		f->edge[k] = sp ^ (sp << 1 | carry);
+		carry = sp >> 63;
+	}
+	f->b = f->edge[0];
 }
 
-static int
-fields_next_block(struct fields *f)
+/* The lowest edge from block k on, moving k; -1 past the last block. */
+static inline int
+next_edge(struct fields *f, unsigned *at)
 {
-	if (f->e - f->blk <= 64)
-		return -1;
-	f->blk += 64;
-	f->sp = space_bits(f->blk, f->e);
-	f->i = 0;
-	return 0;
-}
-
-/* The next field when it does not lie within the current block. */
-static int
-field_slow(struct fields *f, const char **tok, size_t *tlen)
-{
-	const char *s;
-	uint64_t m;
-
-	for (;;) {
-		m = f->i < 64 ? ~f->sp >> f->i : 0;
-		if (m)
-			break;
-		if (fields_next_block(f) < 0) {
-			f->i = 64;
+	while (!f->b) {
+		if (f->k + 1 >= FIELDS_MAX / 64)
 			return -1;
-		}
+		f->b = f->edge[++f->k];
 	}
-	f->i += (unsigned)__builtin_ctzll(m);
-	s = f->blk + f->i;
-	for (;;) {
-		m = f->i < 64 ? f->sp >> f->i : 0;
-		if (m) {
-			f->i += (unsigned)__builtin_ctzll(m);
-			break;
-		}
-		if (fields_next_block(f) < 0) {
-			f->i = (unsigned)(f->e - f->blk);
-			break;
-		}
-	}
-	*tok = s;
-	*tlen = (size_t)(f->blk + f->i - s);
+	*at = 64 * f->k + (unsigned)__builtin_ctzll(f->b);
+	f->b &= f->b - 1;
 	return 0;
 }
 
@@ -185,31 +173,41 @@ field_slow(struct fields *f, const char **tok, size_t *tlen)
 static inline int
 field(struct fields *f, const char **tok, size_t *tlen)
 {
-	unsigned i = f->i, end;
-	uint64_t m;
+	unsigned st, en;
 
-	/* most fields start and end inside the block at hand */
-	if (i < 64 && (m = ~f->sp >> i) != 0) {
-		i += (unsigned)__builtin_ctzll(m);
-		m = f->sp >> i;
-		if (m) {
-			end = i + (unsigned)__builtin_ctzll(m);
-			*tok = f->blk + i;
-			*tlen = end - i;
-			f->i = end;
-			return 0;
-		}
-	}
-	return field_slow(f, tok, tlen);
+	if (f->by_token)
+		return token(&f->p, f->line + f->len, tok, tlen);
+	/* an end follows every start: at the line's end at the latest */
+	if (next_edge(f, &st) < 0 || st >= f->len || next_edge(f, &en) < 0)
+		return -1;
+	*tok = f->line + st;
+	*tlen = en - st;
+	return 0;
 }
 
-/* Whether s holds c (short fields: a call to memchr costs more). */
+/*
+ * Whether s holds c (short fields: a call to memchr costs more). Eight
+ * bytes a step, as in token(): the lowest flagged byte is the first c.
+ */
 static inline const char *
 find_byte(const char *s, size_t len, char c)
 {
-	size_t i;
+	size_t i = 0;
 
-	for (i = 0; i < len; i++)
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t cc = 0x0101010101010101ULL * (unsigned char)c;
+
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w, m;
+
+		memcpy(&w, s + i, 8);
+		w ^= cc;
+		m = (w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL;
+		if (m)
+			return s + i + (__builtin_ctzll(m) >> 3);
+	}
+#endif
+	for (; i < len; i++)
 		if (s[i] == c)
 			return s + i;
 	return NULL;
