@@ -89,18 +89,17 @@ __attribute__((no_sanitize_address)) static inline uint64_t
 spaces64(const char *p)
 {
 	const __m128i sp = _mm_set1_epi8(' ');
-	uint64_t m = 0;
-	unsigned k;
+	const __m128i *v = (const __m128i *)(const void *)p;
+	uint64_t m0 = (unsigned)_mm_movemask_epi8(
+		     _mm_cmpeq_epi8(_mm_loadu_si128(v), sp)),
+		 m1 = (unsigned)_mm_movemask_epi8(
+		     _mm_cmpeq_epi8(_mm_loadu_si128(v + 1), sp)),
+		 m2 = (unsigned)_mm_movemask_epi8(
+		     _mm_cmpeq_epi8(_mm_loadu_si128(v + 2), sp)),
+		 m3 = (unsigned)_mm_movemask_epi8(
+		     _mm_cmpeq_epi8(_mm_loadu_si128(v + 3), sp));
 
-	for (k = 0; k < 4; k++) {
-		__m128i x = _mm_loadu_si128(
-		    (const __m128i *)(const void *)(p + 16 * k));
-
-		m |=
-		    (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, sp))
-		    << (16 * k);
-	}
-	return m;
+	return m0 | m1 << 16 | m2 << 32 | m3 << 48;
 }
 #else
 static inline uint64_t
@@ -143,6 +142,7 @@ fields_init(struct fields *f, const char *line, size_t len)
 	f->by_token = len >= FIELDS_MAX;
 	if (f->by_token)
 		return;
+#pragma GCC unroll 4
 	for (k = 0; k < FIELDS_MAX / 64; k++) {
 		size_t at = 64 * (size_t)k;
 		uint64_t sp = at >= len ? ~0ULL :

@@ -287,6 +287,33 @@ has_scheme(const char *s, size_t len, size_t max)
 	return i + 2 < len && s[i + 1] == '/' && s[i + 2] == '/';
 }
 
+/* The bytes a URL's scheme may hold (RFC 3986: ALPHA DIGIT + - .). */
+static const uint8_t scheme_char[256] = { ['+'] = 1,
+	['-'] = 1,
+	['.'] = 1,
+	['0' ... '9'] = 1,
+	['A' ... 'Z'] = 1,
+	['a' ... 'z'] = 1 };
+
+/*
+ * The length of s's scheme when s starts with "scheme://" inside its first
+ * max bytes; 0 when it does not.
+ */
+static inline size_t
+url_scheme(const char *s, size_t len, size_t max)
+{
+	size_t i;
+
+	if (len > max)
+		len = max;
+	for (i = 0; i < len && scheme_char[(unsigned char)s[i]]; i++)
+		;
+	return i && i + 2 < len && s[i] == ':' && s[i + 1] == '/' &&
+		s[i + 2] == '/' ?
+	    i :
+	    0;
+}
+
 static struct probe *
 add_probe(struct pending *pd, int kind, const struct kz_log_value *v,
     const char *s, size_t len)
@@ -449,12 +476,14 @@ match_url(const struct kz_sweep *sw, struct pending *pd,
     const struct kz_log_value *v, const char *s, size_t len)
 {
 	const char *h;
-	size_t hl;
+	size_t hl, sl = url_scheme(s, len, 24);
 
-	if (has_scheme(s, len, 24)) {
+	if (sl || has_scheme(s, len, 24)) {
 		if (kz_urlset_count(sw->urls))
 			add_probe(pd, PR_URL, v, s, len);
-		if (kz_url_host(&h, &hl, s, len) == 0)
+		/* a scheme of other bytes: no URL, nor a host */
+		if (sl &&
+		    kz_url_authority_host(&h, &hl, s + sl + 3, s + len) == 0)
 			match_host_bare(sw, pd, v, h, hl, h[-1] != '[');
 		return;
 	}

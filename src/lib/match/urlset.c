@@ -75,7 +75,7 @@ unreserved(int c)
 int
 kz_url_host(const char **host, size_t *hostlen, const char *url, size_t len)
 {
-	const char *p = url, *e = url + len, *a, *ae, *at, *colon, *h, *he;
+	const char *p = url, *e = url + len;
 
 	while (p < e &&
 	    ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
@@ -84,7 +84,15 @@ kz_url_host(const char **host, size_t *hostlen, const char *url, size_t len)
 		p++;
 	if (p == url || e - p < 3 || p[0] != ':' || p[1] != '/' || p[2] != '/')
 		return -1;
-	a = p + 3;
+	return kz_url_authority_host(host, hostlen, p + 3, e);
+}
+
+int
+kz_url_authority_host(
+    const char **host, size_t *hostlen, const char *a, const char *e)
+{
+	const char *ae, *at, *colon, *h, *he;
+
 	/* One pass: the authority's end, its last '@', the first ':' after */
 	at = colon = NULL;
 	ae = a;

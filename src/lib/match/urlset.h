@@ -50,4 +50,11 @@ int kz_url_normalize(
 int kz_url_host(
     const char **host, size_t *hostlen, const char *url, size_t len);
 
+/*
+ * The same from the authority on: a (just after "://") to e, the end of
+ * the URL. 0 or -1.
+ */
+int kz_url_authority_host(
+    const char **host, size_t *hostlen, const char *a, const char *e);
+
 #endif
