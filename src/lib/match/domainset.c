@@ -535,6 +535,7 @@ query_init_short(const struct kz_domainset *s, struct kz_domainset_query *q,
 	w[4] = (uint64_t)_mm_cvtsi128_si64(a);
 	w[5] = 0;
 	chain[0] = SEED;
+#pragma GCC unroll 4
 	for (k = 1; k <= 4; k++)
 		chain[k] = wstep(chain[k - 1], w[k]);
 	q->len = len;
