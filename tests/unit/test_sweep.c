@@ -1066,6 +1066,110 @@ test_url_hosts(void **state)
 	kz_ioc_table_free(t);
 }
 
+/*
+ * A plain file is handed to the workers in ranges that each reads itself;
+ * a buffer is swept in place. Lines of every length around the ranges'
+ * edges (empty ones, over-long ones, none at the end) must come out the
+ * same both ways, with the same line numbers, counts and reasons.
+ */
+static char *
+sweep_both(struct kz_ioc_table *t, const char *path, const char *data,
+    size_t len, unsigned threads, size_t chunk, size_t max_line, int file,
+    struct kz_sweep_stats *st)
+{
+	struct kz_sweep_opts o;
+	struct kz_sweep *sw;
+	struct hits hs = { t, NULL, 0, 0, 0 };
+	char *s;
+
+	kz_sweep_opts_init(&o);
+	o.format = KZ_LOG_SQUID;
+	o.threads = threads;
+	o.chunk_size = chunk;
+	o.max_line = max_line;
+	o.on_hit = collect;
+	o.ctx = &hs;
+	assert_int_equal(kz_sweep_new(&sw, t, &o), 0);
+	if (file)
+		assert_int_equal(kz_sweep_file(sw, path), 0);
+	else
+		assert_int_equal(kz_sweep_buffer(sw, data, len, "buffer"), 0);
+	*st = *kz_sweep_stats(sw);
+	kz_sweep_free(sw);
+	s = joined(hs.v, hs.n);
+	hits_free(&hs);
+	return s;
+}
+
+static void
+test_file_ranges(void **state)
+{
+	static const size_t chunks[] = { 256, 300, 1024, 4096 };
+	struct kz_ioc_table *t;
+	char *data = malloc(64 << 10), path[512];
+	int round;
+
+	assert_int_equal(kz_ioc_table_new(&t), 0);
+	assert_int_equal(
+	    kz_ioc_table_add_auto(t, NULL, "evil.example.com", 16, NULL), 0);
+	assert_int_equal(kz_ioc_table_build(t), 0);
+	snprintf(path, sizeof(path), "%s/ranges.log", tu_tmpdir());
+	for (round = 0; round < 12; round++) {
+		size_t len = 0, k;
+		int line;
+
+		for (line = 0; line < 150; line++) {
+			unsigned kind = rnd(10), pad = rnd(200);
+
+			if (kind == 0) {
+				/* empty */
+			} else if (kind == 1) {
+				/* long: past max_line at the smaller chunks */
+				memset(data + len, 'x', 300 + pad * 3);
+				len += 300 + pad * 3;
+			} else {
+				len += (size_t)sprintf(data + len,
+				    "1700000000.%03d 5 10.0.0.%d TCP_MISS/200 1 GET http://%s/%.*s - HIER_DIRECT/192.0.2.1 -",
+				    line, line,
+				    kind < 5 ? "a.evil.example.com" :
+					       "ok.example.org",
+				    (int)pad,
+				    "ppppppppppppppppppppppppppppppppppppppppp"
+				    "ppppppppppppppppppppppppppppppppppppppppp"
+				    "ppppppppppppppppppppppppppppppppppppppppp"
+				    "ppppppppppppppppppppppppppppppppppppppppp"
+				    "ppppppppppppppppppppppppppppppppppppppppp");
+			}
+			if (line < 149 || round % 2)
+				data[len++] = '\n';
+		}
+		write_file(path, data, len);
+		for (k = 0; k < sizeof(chunks) / sizeof(chunks[0]); k++) {
+			size_t max_line = chunks[k] / 2 - 1;
+			struct kz_sweep_stats a, b;
+			char *want = sweep_both(
+			    t, path, data, len, 1, chunks[k], max_line, 0, &a);
+			unsigned threads;
+
+			assert_true(strlen(want) > 0);
+			for (threads = 1; threads <= 3; threads++) {
+				char *got = sweep_both(t, path, data, len,
+				    threads, chunks[k], max_line, 1, &b);
+
+				assert_string_equal(got, want);
+				assert_int_equal(b.lines, a.lines);
+				assert_int_equal(b.bytes, a.bytes);
+				assert_int_equal(b.reasons[KZ_SWEEP_R_TOO_LONG],
+				    a.reasons[KZ_SWEEP_R_TOO_LONG]);
+				free(got);
+			}
+			free(want);
+		}
+	}
+	free(data);
+	kz_ioc_table_free(t);
+}
+
 int
 main(void)
 {
@@ -1080,6 +1184,7 @@ main(void)
 		cmocka_unit_test(test_url_hosts),
 		cmocka_unit_test(test_line_ends),
 		cmocka_unit_test(test_hit_order),
+		cmocka_unit_test(test_file_ranges),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -39,6 +39,12 @@
 #define MAX_LINE_HITS    64
 #define HIT_STRINGS_MAX  (256u << 20)
 #define FILL             (256u << 10)
+/*
+ * A worker's share of a plain file at a time. Each hand-off wakes the
+ * thread that hands out and collects; at 1 MiB they cost little, and the
+ * bytes a worker reads are still in its cache when it sweeps them.
+ */
+#define RANGE (1u << 20)
 
 /* clang-format off */
 static const char *const reason_names[KZ_SWEEP_NREASONS] = {
@@ -78,6 +84,15 @@ struct chunk {
 	char *data;    /* the chunk's own buffer, for input that is read */
 	const char *p; /* its bytes: data, or a part of a buffer swept */
 	size_t len;
+	/*
+	 * A range of a plain file that the worker reads itself (fd >= 0):
+	 * the lines that start in [off, off + range) of the file's bytes
+	 * [base, end). long_tail: the last of them is longer than a chunk.
+	 */
+	int fd;
+	uint64_t off, base, end;
+	size_t range;
+	int long_tail, read_errno;
 	struct kz_log_parser parser; /* state at the chunk's first line */
 	uint64_t lines_before;       /* skipped over-long lines before it */
 	int state;
@@ -89,6 +104,7 @@ struct chunk {
 	size_t nhits, hits_cap;
 	struct kz_buf strs;
 	int err;
+	char apart[128]; /* from the next chunk, swept by another worker */
 };
 
 /*
@@ -132,6 +148,12 @@ struct worker {
 	struct pending pend[2];
 	uint32_t seen[MAX_LINE_HITS];
 	unsigned nseen;
+	/*
+	 * Workers lie side by side: without room between them, one's
+	 * nseen (written every line) and the next one's sw (read every line)
+	 * share a cache line, which then moves between the cores each time.
+	 */
+	char apart[128];
 };
 
 struct pair {
@@ -153,6 +175,8 @@ struct kz_sweep {
 	const struct kz_strset *emails;
 	struct kz_sweep_opts o;
 	size_t chunk_cap;
+	/* what the workers read every line, away from what changes */
+	char apart[128];
 	struct kz_sweep_stats st;
 
 	/* chunk pool; inflight in submission order */
@@ -201,6 +225,9 @@ chunk_reset(struct chunk *c)
 	memset(c->reasons, 0, sizeof(c->reasons));
 	c->nhits = 0;
 	kz_buf_reset(&c->strs);
+	c->fd = -1;
+	c->long_tail = 0;
+	c->read_errno = 0;
 	c->err = 0;
 	c->state = C_FREE;
 	c->next = NULL;
@@ -796,14 +823,107 @@ read_line(struct worker *w, struct chunk *c, struct kz_log_parser *p,
 	return pd->n > 0;
 }
 
+/* pread() until n bytes or the end of the file; -1 with errno set. */
+static ssize_t
+pread_full(int fd, char *buf, size_t n, uint64_t off)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t r = pread(fd, buf + got, n - got, (off_t)(off + got));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+/*
+ * Reads a chunk's range of a plain file into its buffer, so that the
+ * thread that sweeps the bytes is the one that copied them: they are in
+ * its cache, not another core's. The byte before the range tells whether
+ * the range starts a line; a line that began before it is the previous
+ * chunk's, and the last line that starts in it is read on to its end.
+ * 0, or -1 with c->read_errno set.
+ */
+static int
+load_range(const struct kz_sweep *sw, struct chunk *c)
+{
+	size_t lead = c->off > c->base, want = lead + c->range, have;
+	uint64_t at = c->off - lead;
+	ssize_t r = pread_full(c->fd, c->data, want, at);
+	char *p, *e, *nl;
+
+	if (r < 0)
+		goto fail;
+	have = (size_t)r;
+	p = c->data + lead;
+	e = c->data + have;
+	c->p = p;
+	c->len = 0;
+	if (have <= lead)
+		return 0; /* the file got shorter */
+	if (lead && c->data[0] != '\n') {
+		nl = memchr(p, '\n', (size_t)(e - p));
+		if (!nl)
+			return 0; /* inside a line that began before */
+		p = nl + 1;
+	}
+	if (have == want && e[-1] != '\n' && c->off + c->range < c->end) {
+		/* most lines end within a few KiB: ask for more as it takes */
+		size_t step = 4096;
+
+		for (;;) {
+			size_t room = sw->chunk_cap - have;
+
+			if (!room) {
+				/* longer than max_line: counted, not read */
+				nl = memrchr(p, '\n', (size_t)(e - p));
+				e = nl ? nl + 1 : p;
+				c->long_tail = 1;
+				break;
+			}
+			r = pread_full(c->fd, c->data + have,
+			    room < step ? room : step, at + have);
+			if (r < 0)
+				goto fail;
+			if (r == 0)
+				break; /* the file ends the line */
+			nl = memchr(c->data + have, '\n', (size_t)r);
+			have += (size_t)r;
+			e = nl ? nl + 1 : c->data + have;
+			if (nl)
+				break;
+			if (step < READ_BLOCK)
+				step *= 2;
+		}
+	}
+	c->p = p;
+	c->len = (size_t)(e - p);
+	return 0;
+fail:
+	c->read_errno = errno ? errno : EIO;
+	c->err = KZ_EIO;
+	return -1;
+}
+
 static void
 process_chunk(struct worker *w, struct chunk *c)
 {
-	const char *p = c->p, *e = c->p + c->len;
+	const char *p, *e;
 	struct kz_log_parser parser = c->parser;
 	struct pending *cur = &w->pend[0], *prev = NULL;
 	uint64_t n = 0;
 
+	if (c->fd >= 0 && load_range(w->sw, c) < 0)
+		return;
+	p = c->p;
+	e = c->p + c->len;
 	while (p < e && !c->err) {
 		int clean;
 		const char *le = line_end(p, e, &clean);
@@ -820,6 +940,10 @@ process_chunk(struct worker *w, struct chunk *c)
 	}
 	if (prev && !c->err)
 		run_probes(w, c, prev);
+	if (c->long_tail) {
+		n++;
+		c->reasons[KZ_SWEEP_R_TOO_LONG]++;
+	}
 	c->nlines = n;
 	kz_log_record_release(&w->pend[0].rec);
 	kz_log_record_release(&w->pend[1].rec);
@@ -987,6 +1111,9 @@ emit_chunk(struct kz_sweep *sw, struct chunk *c)
 		sw->st.reasons[k] += c->reasons[k];
 	sw->st.lines += c->nlines + c->lines_before;
 	sw->file_lines = base + c->nlines;
+	if (c->err == KZ_EIO)
+		return kz_error_set(
+		    KZ_EIO, "read error: %s", strerror(c->read_errno));
 	if (c->err)
 		return kz_error_set(KZ_ENOMEM,
 		    "out of memory keeping the hits of '%s'", sw->file);
@@ -1435,6 +1562,59 @@ is_compressed(const unsigned char *m, size_t n)
 		m[3] == 0xfd);
 }
 
+/* ---- sweeping a plain file ---------------------------------------- */
+
+/*
+ * The bytes [start, end) of the plain file s reads, when it is a regular
+ * file: then the workers read ranges of it themselves. 0 when not.
+ */
+static int
+file_extent(const struct src *s, uint64_t *start, uint64_t *end)
+{
+	struct stat st;
+	off_t pos;
+
+	if (s->mem || s->kind != SRC_PLAIN || fstat(s->fd, &st) < 0 ||
+	    !S_ISREG(st.st_mode))
+		return 0;
+	pos = lseek(s->fd, 0, SEEK_CUR);
+	if (pos < 0 || (uint64_t)pos < s->in_len || st.st_size < pos)
+		return 0;
+	*start = (uint64_t)pos - s->in_len; /* src_open() read these */
+	*end = (uint64_t)st.st_size;
+	return 1;
+}
+
+/* Hands the file out in ranges, each read by the worker that sweeps it. */
+static int
+sweep_ranges(struct kz_sweep *sw, int fd, uint64_t start, uint64_t end)
+{
+	/* room for a line of max_line that starts on the range's last byte */
+	size_t range = sw->chunk_cap - sw->o.max_line - 2;
+	uint64_t off = start;
+	struct chunk *c;
+	int rc = 0, r;
+
+	if (range > RANGE)
+		range = RANGE;
+	while (off < end && !sw->stopped && !rc) {
+		rc = get_chunk(sw, &c);
+		if (rc)
+			break;
+		c->fd = fd;
+		c->base = start;
+		c->end = end;
+		c->off = off;
+		c->range = end - off < range ? (size_t)(end - off) : range;
+		c->parser = sw->parser;
+		off += c->range;
+		sw->st.bytes += c->range;
+		rc = submit(sw, c);
+	}
+	r = drain(sw);
+	return rc ? rc : r;
+}
+
 /* ---- sweeping a stream -------------------------------------------- */
 
 static int
@@ -1465,6 +1645,25 @@ sweep_src(struct kz_sweep *sw, struct src *s, const char *name)
 	rc = src_open(s);
 	if (rc)
 		return kz_error_wrap(rc, name);
+	{
+		uint64_t start, end;
+
+		if (file_extent(s, &start, &end)) {
+			if (s->in_len && sw->parser.format == KZ_LOG_AUTO)
+				kz_log_parser_init(&sw->parser,
+				    kz_logline_detect(
+					(const char *)s->in, s->in_len),
+				    sw->o.map);
+			sw->st.format = sw->parser.format;
+			/* Zeek's headers change the parser as they come */
+			if (sw->parser.format != KZ_LOG_ZEEK) {
+				rc = sweep_ranges(sw, s->fd, start, end);
+				src_close(s);
+				return rc ? kz_error_wrap(rc, name) : 0;
+			}
+			detected = 1;
+		}
+	}
 	while (!eof && !sw->stopped && !rc) {
 		const char *nl;
 		size_t keep;
@@ -1811,6 +2010,7 @@ kz_sweep_new(struct kz_sweep **out, const struct kz_ioc_table *table,
 	}
 	for (i = 0; i < sw->nchunks; i++) {
 		kz_buf_init(&sw->chunks[i].strs, HIT_STRINGS_MAX);
+		sw->chunks[i].fd = -1;
 		sw->chunks[i].data = kz_malloc(sw->chunk_cap);
 		if (!sw->chunks[i].data) {
 			rc = kz_error_set(KZ_ENOMEM, "out of memory");
