@@ -331,6 +331,17 @@ url_scheme(const char *s, size_t len, size_t max)
 {
 	size_t i;
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (len >= 8 && max >= 8) {
+		uint64_t w;
+
+		memcpy(&w, s, 8);
+		if ((w & 0xffffffffffffffULL) == 0x2f2f3a70747468ULL)
+			return 4; /* "http://" */
+		if (w == 0x2f2f3a7370747468ULL)
+			return 5; /* "https://" */
+	}
+#endif
 	if (len > max)
 		len = max;
 	for (i = 0; i < len && scheme_char[(unsigned char)s[i]]; i++)
@@ -599,9 +610,17 @@ match_record(const struct kz_sweep *sw, struct pending *pd)
 				match_ip(sw, pd, v, v->p, v->len);
 			}
 			break;
-		case KZ_LV_HOST:
-			match_host(sw, pd, v, v->p, v->len);
+		case KZ_LV_HOST: {
+			uint32_t a4;
+
+			/* most are plain addresses: no call to find that out */
+			if (v->len <= 15 && v->p[0] >= '0' && v->p[0] <= '9' &&
+			    kz_ip_parse4(&a4, v->p, v->len) == 0)
+				want_ip4(sw, pd, v, v->p, v->len, a4);
+			else
+				match_host(sw, pd, v, v->p, v->len);
 			break;
+		}
 		case KZ_LV_URL:
 			match_url(sw, pd, v, v->p, v->len);
 			break;
