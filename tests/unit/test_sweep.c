@@ -97,11 +97,14 @@ load_iocs(const char *path)
 	return t;
 }
 
-/* Sweeps one case file with the given options; returns sorted hits. */
+/*
+ * Sweeps data (len bytes) in place, or the file log when data is NULL,
+ * with the given options; returns the sorted hits.
+ */
 static char *
-run_case(struct kz_ioc_table *t, const char *log, enum kz_log_format f,
-    unsigned threads, size_t chunk, size_t max_line,
-    struct kz_sweep_stats *st_out)
+sweep_with(struct kz_ioc_table *t, const char *log, const char *data,
+    size_t len, enum kz_log_format f, unsigned threads, size_t chunk,
+    size_t max_line, struct kz_sweep_stats *st_out)
 {
 	struct kz_sweep_opts o;
 	struct kz_sweep *sw;
@@ -117,13 +120,25 @@ run_case(struct kz_ioc_table *t, const char *log, enum kz_log_format f,
 	o.ctx = &hs;
 	o.summary = 1;
 	assert_int_equal(kz_sweep_new(&sw, t, &o), 0);
-	kz_sweep_file(sw, log);
+	if (data)
+		assert_int_equal(kz_sweep_buffer(sw, data, len, "buffer"), 0);
+	else
+		kz_sweep_file(sw, log);
 	if (st_out)
 		*st_out = *kz_sweep_stats(sw);
 	kz_sweep_free(sw);
 	s = joined(hs.v, hs.n);
 	hits_free(&hs);
 	return s;
+}
+
+/* Sweeps one case file with the given options; returns sorted hits. */
+static char *
+run_case(struct kz_ioc_table *t, const char *log, enum kz_log_format f,
+    unsigned threads, size_t chunk, size_t max_line,
+    struct kz_sweep_stats *st_out)
+{
+	return sweep_with(t, log, NULL, 0, f, threads, chunk, max_line, st_out);
 }
 
 static char *
@@ -1072,35 +1087,6 @@ test_url_hosts(void **state)
  * edges (empty ones, over-long ones, none at the end) must come out the
  * same both ways, with the same line numbers, counts and reasons.
  */
-static char *
-sweep_both(struct kz_ioc_table *t, const char *path, const char *data,
-    size_t len, unsigned threads, size_t chunk, size_t max_line, int file,
-    struct kz_sweep_stats *st)
-{
-	struct kz_sweep_opts o;
-	struct kz_sweep *sw;
-	struct hits hs = { t, NULL, 0, 0, 0 };
-	char *s;
-
-	kz_sweep_opts_init(&o);
-	o.format = KZ_LOG_SQUID;
-	o.threads = threads;
-	o.chunk_size = chunk;
-	o.max_line = max_line;
-	o.on_hit = collect;
-	o.ctx = &hs;
-	assert_int_equal(kz_sweep_new(&sw, t, &o), 0);
-	if (file)
-		assert_int_equal(kz_sweep_file(sw, path), 0);
-	else
-		assert_int_equal(kz_sweep_buffer(sw, data, len, "buffer"), 0);
-	*st = *kz_sweep_stats(sw);
-	kz_sweep_free(sw);
-	s = joined(hs.v, hs.n);
-	hits_free(&hs);
-	return s;
-}
-
 static void
 test_file_ranges(void **state)
 {
@@ -1147,14 +1133,15 @@ test_file_ranges(void **state)
 		for (k = 0; k < sizeof(chunks) / sizeof(chunks[0]); k++) {
 			size_t max_line = chunks[k] / 2 - 1;
 			struct kz_sweep_stats a, b;
-			char *want = sweep_both(
-			    t, path, data, len, 1, chunks[k], max_line, 0, &a);
+			char *want = sweep_with(t, NULL, data, len,
+			    KZ_LOG_SQUID, 1, chunks[k], max_line, &a);
 			unsigned threads;
 
 			assert_true(strlen(want) > 0);
 			for (threads = 1; threads <= 3; threads++) {
-				char *got = sweep_both(t, path, data, len,
-				    threads, chunks[k], max_line, 1, &b);
+				char *got =
+				    sweep_with(t, path, NULL, 0, KZ_LOG_SQUID,
+					threads, chunks[k], max_line, &b);
 
 				assert_string_equal(got, want);
 				assert_int_equal(b.lines, a.lines);

@@ -170,24 +170,14 @@ kz_ipset_add6(
 
 #if defined(__SSE2__)
 /*
- * Every log line has addresses, and a byte loop mispredicts on the length
- * of each octet. Here the (at most 15) bytes go into one vector: a
- * compare each finds the dots and the digits, the dots' positions give
- * the octets, and each octet's value comes without branching on its
- * length. Loads stay inside s: two 8-byte loads that may overlap. This
- * is the way for a machine without SSSE3 (parse4_ssse3() below).
+ * The (7 to 15) bytes of the text at s in a vector, zeros after them.
+ * Loads stay inside s: two 8-byte loads that may overlap.
  */
-int
-match_ip_parse4_sse2(uint32_t *out, const char *s, size_t len)
+static inline __m128i
+load_inside16(const char *s, size_t len)
 {
 	uint64_t lo, hi;
-	uint8_t d[24];
-	unsigned dots, digits, want, start[4], n[4], k;
-	uint32_t v = 0;
-	__m128i x, t;
 
-	if (len < 7 || len > 15)
-		return -1;
 	if (len >= 8) {
 		memcpy(&lo, s, 8);
 		memcpy(&hi, s + len - 8, 8);
@@ -196,19 +186,62 @@ match_ip_parse4_sse2(uint32_t *out, const char *s, size_t len)
 		uint32_t a, b;
 
 		memcpy(&a, s, 4);
-		memcpy(&b, s + 3, 4);
-		lo = a | (uint64_t)b << 24;
+		memcpy(&b, s + len - 4, 4);
+		lo = a | (uint64_t)b << (8 * (len - 4));
 		hi = 0;
 	}
-	x = _mm_set_epi64x((long long)hi, (long long)lo);
-	t = _mm_sub_epi8(x, _mm_set1_epi8('0'));
-	want = (1u << len) - 1;
-	dots =
+	return _mm_set_epi64x((long long)hi, (long long)lo);
+}
+
+/*
+ * The same, but reading on past s + len when that stays in s's page,
+ * where a read cannot fault (the bytes there are never used).
+ */
+__attribute__((no_sanitize_address)) static inline __m128i
+load_upto16(const char *s, size_t len)
+{
+	if (((uintptr_t)s & 4095) <= 4096 - 16)
+		return _mm_loadu_si128((const __m128i *)(const void *)s);
+	return load_inside16(s, len);
+}
+
+/*
+ * The bytes of x (the text, len bytes) less '0' into *t and the mask of
+ * its dots into *dots. -1 when one of the len bytes is neither a digit
+ * nor a dot.
+ */
+static inline int
+quad_bytes(__m128i x, size_t len, __m128i *t, unsigned *dots)
+{
+	unsigned want = (1u << len) - 1, digits;
+
+	*t = _mm_sub_epi8(x, _mm_set1_epi8('0'));
+	*dots =
 	    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('.'))) &
 	    want;
 	digits = (unsigned)_mm_movemask_epi8(
-	    _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(9)), t));
-	if (((dots | digits) & want) != want)
+	    _mm_cmpeq_epi8(_mm_min_epu8(*t, _mm_set1_epi8(9)), *t));
+	return ((*dots | digits) & want) == want ? 0 : -1;
+}
+
+/*
+ * Every log line has addresses, and a byte loop mispredicts on the length
+ * of each octet. Here the (at most 15) bytes go into one vector: a
+ * compare each finds the dots and the digits, the dots' positions give
+ * the octets, and each octet's value comes without branching on its
+ * length. This is the way for a machine without SSSE3 (parse4_ssse3()
+ * below).
+ */
+int
+match_ip_parse4_sse2(uint32_t *out, const char *s, size_t len)
+{
+	uint8_t d[24];
+	unsigned dots, start[4], n[4], k;
+	uint32_t v = 0;
+	__m128i t;
+
+	if (len < 7 || len > 15 ||
+	    quad_bytes(load_inside16(s, len), len, &t, &dots))
 		return -1;
 	_mm_storeu_si128((__m128i *)(void *)d, t);
 	memset(d + 16, 0, 8);
@@ -290,51 +323,15 @@ static const struct quad_pattern quad_patterns[81]
 
 static const uint8_t quad_dots[4096] = { QD2(1), QD2(2), QD2(3) };
 
-/*
- * The 16 bytes at s, of which the first len (7 to 15) are the text. Reads
- * on past s + len when that stays in s's page, where a read cannot fault
- * (what lies there is never used); else two 8-byte loads inside s.
- */
-__attribute__((no_sanitize_address)) static inline __m128i
-load_upto16(const char *s, size_t len)
-{
-	uint64_t lo, hi;
-
-	if (((uintptr_t)s & 4095) <= 4096 - 16)
-		return _mm_loadu_si128((const __m128i *)(const void *)s);
-	if (len >= 8) {
-		memcpy(&lo, s, 8);
-		memcpy(&hi, s + len - 8, 8);
-		hi = len > 8 ? hi >> (8 * (16 - len)) : 0;
-	} else {
-		uint32_t a, b;
-
-		memcpy(&a, s, 4);
-		memcpy(&b, s + len - 4, 4);
-		lo = a | (uint64_t)b << (8 * (len - 4));
-		hi = 0;
-	}
-	return _mm_set_epi64x((long long)hi, (long long)lo);
-}
-
 __attribute__((target("ssse3"))) static int
 parse4_ssse3(uint32_t *out, const char *s, size_t len)
 {
 	const struct quad_pattern *pat;
-	unsigned dots, digits, want, row, n3;
-	__m128i x, t, v;
+	unsigned dots, row, n3;
+	__m128i t, v;
 
-	if (len < 7 || len > 15)
-		return -1;
-	x = load_upto16(s, len);
-	t = _mm_sub_epi8(x, _mm_set1_epi8('0'));
-	want = (1u << len) - 1;
-	dots =
-	    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('.'))) &
-	    want;
-	digits = (unsigned)_mm_movemask_epi8(
-	    _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(9)), t));
-	if (((dots | digits) & want) != want || dots >= 4096)
+	if (len < 7 || len > 15 ||
+	    quad_bytes(load_upto16(s, len), len, &t, &dots) || dots >= 4096)
 		return -1;
 	row = quad_dots[dots];
 	/* the last octet: from after the third dot to the end */
