@@ -263,8 +263,13 @@ static void
 json_time(struct kz_log_record *rec, json_t *v)
 {
 	if (json_is_number(v)) {
-		rec->time_value = (int64_t)json_number_value(v);
-		rec->time_kind = KZ_LT_VALUE;
+		double d = json_number_value(v);
+
+		/* as the text form: up to 13 digits of seconds, no sign */
+		if (d >= 0 && d < 1e13) {
+			rec->time_value = (int64_t)d;
+			rec->time_kind = KZ_LT_VALUE;
+		}
 	} else if (json_is_string(v)) {
 		const char *s = json_string_value(v);
 		size_t n = json_string_length(v), i;
