@@ -145,6 +145,8 @@ int
 cli_help(struct cli *cli, const char *usage, const char *summary,
     const struct cli_help_opt *opts)
 {
+	int own_json = 0; /* the command says what its --json prints */
+
 	(void)cli;
 	printf("%s\n", _(usage));
 	if (summary)
@@ -152,6 +154,8 @@ cli_help(struct cli *cli, const char *usage, const char *summary,
 	if (opts && opts->flag) {
 		printf("\n%s\n", _("options:"));
 		for (; opts->flag; opts++) {
+			if (!strcmp(opts->flag, "--json"))
+				own_json = 1;
 			printf("  ");
 			cli_pad(stdout, opts->flag, 26);
 			if (cli_width(opts->flag) >= 26)
@@ -159,9 +163,11 @@ cli_help(struct cli *cli, const char *usage, const char *summary,
 			printf("%s\n", _(opts->desc));
 		}
 	}
-	printf("  ");
-	cli_pad(stdout, "--json", 26);
-	printf("%s\n", _("print JSON for scripts (see docs/json.md)"));
+	if (!own_json) {
+		printf("  ");
+		cli_pad(stdout, "--json", 26);
+		printf("%s\n", _("print JSON for scripts (see docs/json.md)"));
+	}
 	printf("  ");
 	cli_pad(stdout, "--db PATH", 26);
 	printf("%s\n",
