@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The sweep engine. The calling thread reads and decompresses, cuts the
- * stream into chunks at line ends and hands them to workers; workers parse
- * and match each line and keep the chunk's hits; the calling thread emits
- * finished chunks in order, so hits come out by file and line and the
- * summaries need no locks. Memory is bounded by the chunk pool.
+ * The sweep engine. A regular plain file is handed to the workers in
+ * ranges that each reads itself; otherwise (compressed input, a pipe,
+ * Zeek TSV, whose headers change the parser) the calling thread reads and
+ * decompresses and cuts the stream into chunks at line ends. Workers
+ * parse and match each line and keep the chunk's hits; the calling thread
+ * emits finished chunks in order, so hits come out by file and line and
+ * the summaries need no locks. Memory is bounded by the chunk pool.
  */
 #include "match/sweep.h"
 
