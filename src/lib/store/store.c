@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/timeutil.h"
 #include "store_int.h"
 
 /*
@@ -75,6 +76,83 @@ const char *
 kz_store_uri(const struct kz_store *st)
 {
 	return st->uri;
+}
+
+static int
+too_new(const struct kz_store *st, int64_t have, int latest)
+{
+	return kz_error_set(KZ_EVERSION,
+	    "database '%s' has schema version %d, newer than this kizuki "
+	    "knows (%d): use a newer kizuki",
+	    st->uri, (int)have, latest);
+}
+
+int
+kz_store_migrate(struct kz_store *st, const struct kz_migration *m, int count,
+    unsigned flags)
+{
+	const int latest = m[count - 1].version;
+	struct kz_stmt *ins;
+	int64_t have;
+	int foreign, rc, i;
+
+	if ((rc = st->ops->schema_state(st, &have, &foreign)))
+		return rc;
+	if (have > latest)
+		return too_new(st, have, latest);
+	st->schema_version = (int)have;
+	if (have == latest)
+		return 0;
+	if (foreign)
+		return kz_error_set(KZ_EIO,
+		    "database '%s' is not a kizuki database (it has "
+		    "tables but no schema_migrations)",
+		    st->uri);
+	if (flags & KZ_STORE_READONLY)
+		return kz_error_set(KZ_EVERSION,
+		    "database '%s' is at schema version %d and needs "
+		    "migrating to %d: open it once read-write",
+		    st->uri, (int)have, latest);
+	/*
+	 * Under the writers' lock, look again: another process may have
+	 * migrated while this one waited.
+	 */
+	if ((rc = st->ops->begin(st)))
+		return rc;
+	if ((rc = st->ops->schema_state(st, &have, &foreign)))
+		goto fail;
+	if (have > latest) {
+		rc = too_new(st, have, latest);
+		goto fail;
+	}
+	if ((rc = st->ops->exec(st,
+		 "CREATE TABLE IF NOT EXISTS schema_migrations ("
+		 "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+		 "applied_at BIGINT NOT NULL)")))
+		goto fail;
+	for (i = 0; i < count; i++) {
+		if (m[i].version <= have)
+			continue;
+		if ((rc = st->ops->exec(st, m[i].sql))) {
+			kz_error_wrap(rc, m[i].name);
+			goto fail;
+		}
+		if ((rc = st->ops->prepare(&ins, st,
+			 "INSERT INTO schema_migrations "
+			 "(version, name, applied_at) VALUES (?, ?, ?)")) ||
+		    (rc = kz_stmt_bind_int(ins, 1, m[i].version)) ||
+		    (rc = kz_stmt_bind_text(ins, 2, m[i].name)) ||
+		    (rc = kz_stmt_bind_int(ins, 3, kz_time_now())) ||
+		    (rc = kz_stmt_exec(ins)))
+			goto fail;
+	}
+	if ((rc = st->ops->exec(st, "COMMIT")))
+		goto fail;
+	st->schema_version = latest;
+	return 0;
+fail:
+	st->ops->exec(st, "ROLLBACK");
+	return rc;
 }
 
 /* Runs one of the savepoint statements, prepared once and cached. */

@@ -23,6 +23,13 @@ struct kz_store_ops {
 	const void *(*col_blob)(struct kz_stmt *s, int col, size_t *len);
 	int (*col_isnull)(struct kz_stmt *s, int col);
 	int64_t (*changes)(struct kz_store *st);
+	/*
+	 * Where the database stands: the highest migration applied (0 when
+	 * there is no schema_migrations table) and whether it holds tables
+	 * without that table (someone else's database).
+	 */
+	int (*schema_state)(
+	    struct kz_store *st, int64_t *version, int *foreign);
 };
 
 /* Every backend's store starts with this header. */
@@ -52,5 +59,15 @@ extern const struct kz_migration kz_migrations_sqlite[];
 extern const int kz_migrations_sqlite_count;
 extern const struct kz_migration kz_migrations_postgres[];
 extern const int kz_migrations_postgres_count;
+
+/*
+ * Brings st's schema to the last of the count migrations m, for every
+ * backend alike: refuses a newer schema, someone else's database and, with
+ * KZ_STORE_READONLY, one that needs migrating; otherwise takes the
+ * writers' lock (ops->begin), looks again, applies and records what is
+ * missing and commits. Sets st->schema_version. 0 or a KZ_E* code.
+ */
+int kz_store_migrate(struct kz_store *st, const struct kz_migration *m,
+    int count, unsigned flags);
 
 #endif

@@ -728,113 +728,35 @@ pg_close(struct kz_store *base)
 
 /* The schema version, or 0 when schema_migrations does not exist. */
 static int
-read_version(struct pg_store *s, int64_t *out, int *tables)
+pg_schema_state(struct kz_store *base, int64_t *version, int *foreign)
 {
+	struct pg_store *s = (struct pg_store *)base;
 	char v[32];
-	int rc;
+	int rc, tables;
 
-	*out = 0;
+	*version = 0;
+	*foreign = 0;
 	if ((rc = query_text(s,
 		 "SELECT count(*) FROM pg_catalog.pg_tables "
 		 "WHERE schemaname = current_schema()",
 		 0, NULL, v, sizeof(v), "reading the schema version")))
 		return rc;
-	*tables = atoi(v);
+	tables = atoi(v);
 	if ((rc = query_text(s,
 		 "SELECT count(*) FROM pg_catalog.pg_tables "
 		 "WHERE schemaname = current_schema() AND "
 		 "tablename = 'schema_migrations'",
 		 0, NULL, v, sizeof(v), "reading the schema version")))
 		return rc;
-	if (atoi(v) == 0)
+	if (atoi(v) == 0) {
+		*foreign = tables > 0;
 		return 0;
+	}
 	if ((rc = query_text(s, "SELECT max(version) FROM schema_migrations", 0,
 		 NULL, v, sizeof(v), "reading the schema version")))
 		return rc;
-	*out = strtoll(v, NULL, 10);
-	if (*tables == 0)
-		*tables = 1;
+	*version = strtoll(v, NULL, 10);
 	return 0;
-}
-
-static int
-too_new(struct pg_store *s, int64_t have, int latest)
-{
-	return kz_error_set(KZ_EVERSION,
-	    "database '%s' has schema version %d, newer than this kizuki "
-	    "knows (%d): use a newer kizuki",
-	    s->base.uri, (int)have, latest);
-}
-
-static int
-migrate(struct pg_store *s, unsigned flags)
-{
-	const int latest =
-	    kz_migrations_postgres[kz_migrations_postgres_count - 1].version;
-	int64_t have;
-	int tables, rc, i;
-
-	if ((rc = read_version(s, &have, &tables)))
-		return rc;
-	if (have > latest)
-		return too_new(s, have, latest);
-	s->base.schema_version = (int)have;
-	if (have == latest)
-		return 0;
-	if (have == 0 && tables > 0)
-		return kz_error_set(KZ_EIO,
-		    "database '%s' is not a kizuki database (its schema has "
-		    "tables but no schema_migrations)",
-		    s->base.uri);
-	if (flags & KZ_STORE_READONLY)
-		return kz_error_set(KZ_EVERSION,
-		    "database '%s' is at schema version %d and needs "
-		    "migrating to %d: open it once read-write",
-		    s->base.uri, (int)have, latest);
-	/* The writers' lock: another process may be migrating right now. */
-	if ((rc = run(s, s->begin_sql, "migrating the schema")))
-		goto fail;
-	if ((rc = read_version(s, &have, &tables)))
-		goto fail;
-	if (have > latest) {
-		rc = too_new(s, have, latest);
-		goto fail;
-	}
-	if ((rc = run(s,
-		 "CREATE TABLE IF NOT EXISTS schema_migrations ("
-		 "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-		 "applied_at BIGINT NOT NULL)",
-		 "migrating the schema")))
-		goto fail;
-	for (i = 0; i < kz_migrations_postgres_count; i++) {
-		const struct kz_migration *m = &kz_migrations_postgres[i];
-		char ver[16], at[24];
-		const char *params[3] = { ver, m->name, at };
-		PGresult *res;
-
-		if (m->version <= have)
-			continue;
-		if ((rc = run(s, m->sql, m->name)))
-			goto fail;
-		snprintf(ver, sizeof(ver), "%d", m->version);
-		snprintf(at, sizeof(at), "%lld", (long long)kz_time_now());
-		res = PQexecParams(s->conn,
-		    "INSERT INTO schema_migrations (version, name, applied_at) "
-		    "VALUES ($1, $2, $3)",
-		    3, NULL, params, NULL, NULL, 0);
-		if (PQresultStatus(res) != PGRES_COMMAND_OK)
-			rc = pg_error(s, res, "recording a migration");
-		PQclear(res);
-		if (rc)
-			goto fail;
-	}
-	if ((rc = run(s, "COMMIT", "migrating the schema")))
-		goto fail;
-	s->base.schema_version = latest;
-	return 0;
-fail:
-	run(s, "ROLLBACK", "database");
-	return rc;
 }
 
 /*
@@ -953,7 +875,8 @@ pg_open(struct kz_store **out, const char *uri, unsigned flags)
 	snprintf(s->begin_sql, sizeof(s->begin_sql),
 	    "BEGIN; SELECT pg_advisory_xact_lock(%d, %d)", LOCK_CLASS,
 	    (int)(h & 0x7fffffff));
-	if ((rc = migrate(s, flags)))
+	if ((rc = kz_store_migrate(&s->base, kz_migrations_postgres,
+		 kz_migrations_postgres_count, flags)))
 		goto fail;
 	*out = &s->base;
 	return 0;
@@ -979,4 +902,5 @@ const struct kz_store_ops kz_store_pg_ops = {
 	.col_blob = pg_col_blob,
 	.col_isnull = pg_col_isnull,
 	.changes = pg_changes,
+	.schema_state = pg_schema_state,
 };

@@ -270,112 +270,26 @@ query_int(struct sq_store *s, const char *sql, int64_t *out)
 }
 
 static int
-migrate(struct sq_store *s, unsigned flags)
+sq_schema_state(struct kz_store *base, int64_t *version, int *foreign)
 {
-	const int latest =
-	    kz_migrations_sqlite[kz_migrations_sqlite_count - 1].version;
-	int64_t have = 0, exists = 0;
-	int rc, i;
+	struct sq_store *s = (struct sq_store *)base;
+	int64_t exists = 0, tables = 0;
+	int rc;
 
-	rc = query_int(s,
-	    "SELECT count(*) FROM sqlite_master WHERE "
-	    "type='table' AND name='schema_migrations'",
-	    &exists);
-	if (rc)
-		return rc;
-	if (exists) {
-		rc = query_int(
-		    s, "SELECT max(version) FROM schema_migrations", &have);
-		if (rc)
-			return rc;
-	} else {
-		int64_t tables = 0;
-
-		rc =
-		    query_int(s, "SELECT count(*) FROM sqlite_master", &tables);
-		if (rc)
-			return rc;
-		if (tables > 0)
-			return kz_error_set(KZ_EIO,
-			    "database '%s' is not a kizuki database (it has "
-			    "tables but no schema_migrations)",
-			    s->base.uri);
-	}
-	if (have > latest)
-		return kz_error_set(KZ_EVERSION,
-		    "database '%s' has schema version %d, newer than this "
-		    "kizuki knows (%d): use a newer kizuki",
-		    s->base.uri, (int)have, latest);
-	s->base.schema_version = (int)have;
-	if (have == latest)
-		return 0;
-	if (flags & KZ_STORE_READONLY)
-		return kz_error_set(KZ_EVERSION,
-		    "database '%s' is at schema version %d and needs "
-		    "migrating to %d: open it once read-write",
-		    s->base.uri, (int)have, latest);
-	if ((rc = sq_exec(&s->base, "BEGIN IMMEDIATE")))
-		return rc;
-	/*
-	 * Another process may have migrated while we waited for the lock,
-	 * also when there was no schema_migrations table before.
-	 */
+	*version = 0;
+	*foreign = 0;
 	if ((rc = query_int(s,
 		 "SELECT count(*) FROM sqlite_master WHERE "
 		 "type='table' AND name='schema_migrations'",
 		 &exists)))
-		goto fail;
-	if (exists &&
-	    (rc = query_int(
-		 s, "SELECT max(version) FROM schema_migrations", &have)))
-		goto fail;
-	if (have > latest) {
-		rc = kz_error_set(KZ_EVERSION,
-		    "database '%s' has schema version %d, newer than this "
-		    "kizuki knows (%d): use a newer kizuki",
-		    s->base.uri, (int)have, latest);
-		goto fail;
-	}
-	if ((rc = sq_exec(&s->base,
-		 "CREATE TABLE IF NOT EXISTS schema_migrations ("
-		 "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-		 "applied_at INTEGER NOT NULL)")))
-		goto fail;
-	for (i = 0; i < kz_migrations_sqlite_count; i++) {
-		const struct kz_migration *m = &kz_migrations_sqlite[i];
-		sqlite3_stmt *ins;
-
-		if (m->version <= have)
-			continue;
-		if (sqlite3_exec(s->db, m->sql, NULL, NULL, NULL) !=
-		    SQLITE_OK) {
-			rc = db_error(s, m->name);
-			goto fail;
-		}
-		if (sqlite3_prepare_v2(s->db,
-			"INSERT INTO schema_migrations(version, name, applied_at) "
-			"VALUES (?, ?, ?)",
-			-1, &ins, NULL) != SQLITE_OK) {
-			rc = db_error(s, "recording a migration");
-			goto fail;
-		}
-		sqlite3_bind_int(ins, 1, m->version);
-		sqlite3_bind_text(ins, 2, m->name, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(ins, 3, kz_time_now());
-		rc = sqlite3_step(ins);
-		sqlite3_finalize(ins);
-		if (rc != SQLITE_DONE) {
-			rc = db_error(s, "recording a migration");
-			goto fail;
-		}
-	}
-	if ((rc = sq_exec(&s->base, "COMMIT")))
-		goto fail;
-	s->base.schema_version = latest;
+		return rc;
+	if (exists)
+		return query_int(
+		    s, "SELECT max(version) FROM schema_migrations", version);
+	if ((rc = query_int(s, "SELECT count(*) FROM sqlite_master", &tables)))
+		return rc;
+	*foreign = tables > 0;
 	return 0;
-fail:
-	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	return rc;
 }
 
 static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
@@ -456,7 +370,8 @@ sq_open(struct kz_store **out, const char *uri, unsigned flags)
 		 "PRAGMA synchronous=NORMAL;PRAGMA temp_store=MEMORY;"
 		 "PRAGMA cache_size=-65536")))
 		goto fail;
-	if ((rc = migrate(s, flags)))
+	if ((rc = kz_store_migrate(&s->base, kz_migrations_sqlite,
+		 kz_migrations_sqlite_count, flags)))
 		goto fail;
 	*out = &s->base;
 	return 0;
@@ -482,4 +397,5 @@ const struct kz_store_ops kz_store_sqlite_ops = {
 	.col_blob = sq_col_blob,
 	.col_isnull = sq_col_isnull,
 	.changes = sq_changes,
+	.schema_state = sq_schema_state,
 };
