@@ -26,6 +26,28 @@ struct cli_enrich {
 /* The options these commands add; their values start at this number. */
 enum { OPT_DATA_DIR = OPT_FIRST_CMD + 0x100, OPT_FALLBACK };
 
+/* Their getopt entries and their --help lines, written once. */
+#define CLI_ENRICH_DATA_DIR_OPT                                                \
+	{                                                                      \
+		"data-dir", required_argument, NULL, OPT_DATA_DIR              \
+	}
+#define CLI_ENRICH_FALLBACK_OPT                                                \
+	{                                                                      \
+		"fallback-config", required_argument, NULL, OPT_FALLBACK       \
+	}
+#define CLI_ENRICH_DATA_DIR_HELP                                               \
+	{                                                                      \
+		"--data-dir DIR",                                              \
+		    N_("where 'make data' put the ASN and country data "       \
+		       "(default: $KIZUKI_DATA or var/data)")                  \
+	}
+#define CLI_ENRICH_FALLBACK_HELP                                                 \
+	{                                                                        \
+		"--fallback-config FILE",                                        \
+		    N_("INI file with [fallback] CC = address lines: the "       \
+		       "national CSIRT per country (default: $KIZUKI_FALLBACK)") \
+	}
+
 void cli_enrich_init(struct cli_enrich *e);
 void cli_enrich_release(struct cli_enrich *e);
 

@@ -773,19 +773,12 @@ verb_bulk(struct cli *cli, int argc, char **argv)
 		{ "indicators", required_argument, NULL, OPT_INDICATORS },
 		{ "tickets", required_argument, NULL, OPT_TICKETS },
 		{ "template", required_argument, NULL, OPT_TEMPLATE },
-		{ "data-dir", required_argument, NULL, OPT_DATA_DIR },
-		{ "fallback-config", required_argument, NULL, OPT_FALLBACK },
+		CLI_ENRICH_DATA_DIR_OPT, CLI_ENRICH_FALLBACK_OPT,
 		{ "send", no_argument, NULL, OPT_SEND }, { NULL, 0, NULL, 0 } };
 	static const struct cli_help_opt help[] = {
 		{ "--indicators FILE",
 		    N_("indicators (one a line) to add to TICKET first") },
-		{ "--data-dir DIR",
-		    N_("where 'make data' put the ASN and country data "
-		       "(default: $KIZUKI_DATA or var/data)") },
-		{ "--fallback-config FILE",
-		    N_("INI file with [fallback] CC = address lines: the "
-		       "national CSIRT per country (default: "
-		       "$KIZUKI_FALLBACK)") },
+		CLI_ENRICH_DATA_DIR_HELP, CLI_ENRICH_FALLBACK_HELP,
 		{ "--tickets T1,T2,...", N_("the incidents to notify about") },
 		{ "--template NAME", N_("a template by name") },
 		{ "--send", N_("queue and deliver (without: list the mails)") },

@@ -408,14 +408,9 @@ int
 cmd_enrich(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = { CLI_COMMON_OPTS,
-		{ "data-dir", required_argument, NULL, OPT_DATA_DIR },
-		{ NULL, 0, NULL, 0 } };
-	static const struct cli_help_opt help[] = {
-		{ "--data-dir DIR",
-		    N_("where 'make data' put the ASN and country data "
-		       "(default: $KIZUKI_DATA or var/data)") },
-		{ NULL, NULL }
-	};
+		CLI_ENRICH_DATA_DIR_OPT, { NULL, 0, NULL, 0 } };
+	static const struct cli_help_opt help[] = { CLI_ENRICH_DATA_DIR_HELP,
+		{ NULL, NULL } };
 	struct cli_enrich e;
 	json_t *all;
 	int c, r, rc = CLI_OK;

@@ -93,19 +93,10 @@ int
 cmd_incident_route(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = { CLI_COMMON_OPTS,
-		{ "data-dir", required_argument, NULL, OPT_DATA_DIR },
-		{ "fallback-config", required_argument, NULL, OPT_FALLBACK },
+		CLI_ENRICH_DATA_DIR_OPT, CLI_ENRICH_FALLBACK_OPT,
 		{ NULL, 0, NULL, 0 } };
-	static const struct cli_help_opt help[] = {
-		{ "--data-dir DIR",
-		    N_("where 'make data' put the ASN and country data "
-		       "(default: $KIZUKI_DATA or var/data)") },
-		{ "--fallback-config FILE",
-		    N_("INI file with [fallback] CC = address lines: the "
-		       "national CSIRT per country (default: "
-		       "$KIZUKI_FALLBACK)") },
-		{ NULL, NULL }
-	};
+	static const struct cli_help_opt help[] = { CLI_ENRICH_DATA_DIR_HELP,
+		CLI_ENRICH_FALLBACK_HELP, { NULL, NULL } };
 	struct cli_enrich e;
 	struct kz_route_result res = { 0 };
 	struct kz_route_ctx ctx;
