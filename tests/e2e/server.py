@@ -142,8 +142,27 @@ class Server:
             return self.cli(*args)
         return self.cli(*(args + ['--password-stdin']), stdin=password + '\n')
 
+    def init(self):
+        """Creates the database once (kizuki init is idempotent anyway)."""
+        if not getattr(self, '_inited', False):
+            self.cli('init')
+            self._inited = True
+        return self
+
+    def serving(self, users=()):
+        """For fixtures: initializes, adds users as (name, role[, org]),
+        starts the server, yields it and stops it afterwards."""
+        self.init()
+        for user in users:
+            self.add_user(*user)
+        self.start()
+        try:
+            yield self
+        finally:
+            self.stop()
+
     def start(self):
-        self.cli('init')
+        self.init()
         self.errf = open(self.log, 'w+')
         self.proc = subprocess.Popen(
             [BIN, 'serve', '--listen', '127.0.0.1:0', '--threads', '2']
@@ -205,11 +224,4 @@ class Server:
 def api(tmp_path_factory):
     """A running server with an admin (password PASSWORD) and a handler."""
     srv = Server(tmp_path_factory.mktemp('serve'))
-    srv.cli('init')
-    srv.add_user('admin', 'admin')
-    srv.add_user('handler', 'handler')
-    srv.start()
-    try:
-        yield srv
-    finally:
-        srv.stop()
+    yield from srv.serving([('admin', 'admin'), ('handler', 'handler')])

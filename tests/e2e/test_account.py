@@ -17,12 +17,7 @@ JA_NOT_FOUND = 'は見つかりません'
 @pytest.fixture(scope='module')
 def srv(tmp_path_factory):
     s = Server(tmp_path_factory.mktemp('account'))
-    s.cli('init')
-    s.add_user('aoi', 'handler')
-    s.add_user('ben', 'handler')
-    s.start()
-    yield s
-    s.stop()
+    yield from s.serving([('aoi', 'handler'), ('ben', 'handler')])
 
 
 def page_form(c, path, fields):

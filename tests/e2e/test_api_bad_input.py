@@ -16,12 +16,8 @@ from server import Server
 @pytest.fixture(scope='module')
 def srv(tmp_path_factory):
     s = Server(tmp_path_factory.mktemp('bad'), ['--max-body', '65536'])
-    s.cli('init')
-    s.add_user('admin', 'admin')
-    s.cli('org', 'add', '--name', 'org-a', '--kind', 'member')
-    s.start()
-    yield s
-    s.stop()
+    s.init().cli('org', 'add', '--name', 'org-a', '--kind', 'member')
+    yield from s.serving([('admin', 'admin')])
 
 
 @pytest.fixture

@@ -46,14 +46,7 @@ def pg_server(tmp, uri):
 @pytest.fixture(scope='module')
 def api(pg, tmp_path_factory):
     srv = pg_server(tmp_path_factory.mktemp('pg-api'), new_db(pg, 'api'))
-    srv.cli('init')
-    srv.add_user('admin', 'admin')
-    srv.add_user('handler', 'handler')
-    srv.start()
-    try:
-        yield srv
-    finally:
-        srv.stop()
+    yield from srv.serving([('admin', 'admin'), ('handler', 'handler')])
 
 
 @pytest.fixture(scope='module')
