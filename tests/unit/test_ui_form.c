@@ -59,6 +59,18 @@ add_part(struct kz_buf *b, const char *name, const char *filename,
 	kz_buf_adds(b, "\r\n");
 }
 
+/* b made the body of one part and a closing boundary; r parses it. */
+static struct kz_form *
+parse_part(struct kz_req *r, struct kz_buf *b, const char *name,
+    const char *filename, const char *type, const char *v, size_t n)
+{
+	kz_buf_reset(b);
+	add_part(b, name, filename, type, v, n);
+	kz_buf_adds(b, "--kzb--\r\n");
+	req_init(r, b->ptr, b->len);
+	return ui_form_parse(r, MULTI);
+}
+
 /* The status of one multipart part with this file name. */
 static unsigned
 file_status(const char *filename)
@@ -67,10 +79,8 @@ file_status(const char *filename)
 	struct kz_req r;
 	unsigned status;
 
-	add_part(&b, "evidence", filename, "text/plain", "x", 1);
-	kz_buf_adds(&b, "--kzb--\r\n");
-	req_init(&r, b.ptr, b.len);
-	status = ui_form_parse(&r, MULTI)->status;
+	status = parse_part(&r, &b, "evidence", filename, "text/plain", "x", 1)
+		     ->status;
 	req_done(&r);
 	kz_buf_release(&b);
 	return status;
@@ -337,49 +347,30 @@ test_multipart_utf8(void **state)
 
 	(void)state;
 	/* Files are binary; plain fields must be text. */
-	add_part(&b, "f", "bin.dat", NULL, "\xff\xfe\0\xc3\x28", 5);
-	kz_buf_adds(&b, "--kzb--\r\n");
-	req_init(&r, b.ptr, b.len);
-	f = ui_form_parse(&r, MULTI);
+	f = parse_part(&r, &b, "f", "bin.dat", NULL, "\xff\xfe\0\xc3\x28", 5);
 	assert_int_equal(f->status, 0);
 	assert_int_equal(f->first->len, 5);
 	assert_null(f->first->type);
 	req_done(&r);
 
-	kz_buf_reset(&b);
-	add_part(&b, "note", NULL, NULL, "\xc3\x28", 2);
-	kz_buf_adds(&b, "--kzb--\r\n");
-	req_init(&r, b.ptr, b.len);
-	f = ui_form_parse(&r, MULTI);
+	f = parse_part(&r, &b, "note", NULL, NULL, "\xc3\x28", 2);
 	assert_int_equal(f->status, 400);
 	assert_string_equal(f->code, "invalid_utf8");
 	assert_non_null(strstr(kz_error_message(), "'note'"));
 	req_done(&r);
 
-	kz_buf_reset(&b);
-	add_part(&b, "note", NULL, NULL, "a\0b", 3);
-	kz_buf_adds(&b, "--kzb--\r\n");
-	req_init(&r, b.ptr, b.len);
-	f = ui_form_parse(&r, MULTI);
+	f = parse_part(&r, &b, "note", NULL, NULL, "a\0b", 3);
 	assert_int_equal(f->status, 400);
 	assert_string_equal(f->code, "invalid_utf8");
 	req_done(&r);
 
-	kz_buf_reset(&b);
-	add_part(&b, "n\xff", NULL, NULL, "v", 1);
-	kz_buf_adds(&b, "--kzb--\r\n");
-	req_init(&r, b.ptr, b.len);
-	f = ui_form_parse(&r, MULTI);
+	f = parse_part(&r, &b, "n\xff", NULL, NULL, "v", 1);
 	assert_int_equal(f->status, 400);
 	assert_string_equal(f->code, "invalid_utf8");
 	req_done(&r);
 
 	/* A file's Content-Type that is not UTF-8 is dropped. */
-	kz_buf_reset(&b);
-	add_part(&b, "f", "a.txt", "text/\xff", "x", 1);
-	kz_buf_adds(&b, "--kzb--\r\n");
-	req_init(&r, b.ptr, b.len);
-	f = ui_form_parse(&r, MULTI);
+	f = parse_part(&r, &b, "f", "a.txt", "text/\xff", "x", 1);
 	assert_int_equal(f->status, 0);
 	assert_null(f->first->type);
 	req_done(&r);
@@ -457,11 +448,7 @@ test_file_limits(void **state)
 	req_done(&r);
 
 	/* One byte over a file's limit, or over all files' limit. */
-	kz_buf_reset(&b);
-	add_part(&b, "a", "a.bin", NULL, big, UI_FILE_MAX + 1);
-	kz_buf_adds(&b, "--kzb--\r\n");
-	req_init(&r, b.ptr, b.len);
-	f = ui_form_parse(&r, MULTI);
+	f = parse_part(&r, &b, "a", "a.bin", NULL, big, UI_FILE_MAX + 1);
 	assert_int_equal(f->status, 413);
 	assert_string_equal(f->code, "too_large");
 	req_done(&r);
@@ -478,12 +465,8 @@ test_file_limits(void **state)
 	req_done(&r);
 
 	/* Plain fields do not count against the files' limit. */
-	kz_buf_reset(&b);
 	memset(big, 'x', UI_FILE_MAX + 1);
-	add_part(&b, "text", NULL, NULL, big, UI_FILE_MAX + 1);
-	kz_buf_adds(&b, "--kzb--\r\n");
-	req_init(&r, b.ptr, b.len);
-	f = ui_form_parse(&r, MULTI);
+	f = parse_part(&r, &b, "text", NULL, NULL, big, UI_FILE_MAX + 1);
 	assert_int_equal(f->status, 0);
 	req_done(&r);
 	kz_buf_release(&b);
