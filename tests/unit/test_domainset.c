@@ -115,10 +115,7 @@ static uint64_t rs = 0x9e3779b97f4a7c15ULL;
 static unsigned
 rnd(unsigned n)
 {
-	rs ^= rs << 13;
-	rs ^= rs >> 7;
-	rs ^= rs << 17;
-	return (unsigned)(rs % n);
+	return (unsigned)(tu_next(&rs) % n);
 }
 
 /* A label of 1 to 20 bytes: the hash reads 8-byte words, so lengths vary */

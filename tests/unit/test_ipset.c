@@ -112,14 +112,10 @@ test_parse4_random(void **state)
 		uint32_t a = 1, b = 2;
 		int x, y;
 
-		r ^= r << 13;
-		r ^= r >> 7;
-		r ^= r << 17;
+		tu_next(&r);
 		len = 5 + r % 13;
 		for (k = 0; k < len; k++) {
-			r ^= r << 13;
-			r ^= r >> 7;
-			r ^= r << 17;
+			tu_next(&r);
 			/* mostly digits and dots, so that many parse */
 			buf[k] = chars[(r >> 20) % (k % 4 == 3 ? 20 : 12)];
 		}

@@ -165,9 +165,7 @@ test_squid_fields(void **state)
 		struct kz_log_parser p;
 		enum kz_log_status st;
 
-		r ^= r << 13;
-		r ^= r >> 7;
-		r ^= r << 17;
+		tu_next(&r);
 		k = (unsigned)(r % 7);
 		bad_time = k >= 3 && k <= 5; /* the last is long, but valid */
 		snprintf(f[0], sizeof(f[0]), "%s", times[r % 4 ? 0 : k]);

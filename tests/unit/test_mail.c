@@ -360,16 +360,12 @@ big_mail(size_t datalen, unsigned char hash[32], size_t *outlen)
 	unsigned char *data = malloc(datalen);
 	size_t cap = sizeof(head) + datalen / 57 * 78 + 200, n;
 	char *out = malloc(cap);
-	unsigned long x = 88172645463325252UL;
+	uint64_t x = 88172645463325252ULL;
 
 	assert_non_null(data);
 	assert_non_null(out);
-	for (size_t i = 0; i < datalen; i++) {
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		data[i] = (unsigned char)x;
-	}
+	for (size_t i = 0; i < datalen; i++)
+		data[i] = (unsigned char)tu_next(&x);
 	crypto_hash_sha256(hash, data, datalen);
 	memcpy(out, head, sizeof(head) - 1);
 	n = sizeof(head) - 1;

@@ -385,10 +385,7 @@ static uint64_t rs = 0x12345678abcdefULL;
 static unsigned
 rnd(unsigned n)
 {
-	rs ^= rs << 13;
-	rs ^= rs >> 7;
-	rs ^= rs << 17;
-	return (unsigned)(rs % n);
+	return (unsigned)(tu_next(&rs) % n);
 }
 
 struct nioc {

@@ -106,16 +106,12 @@ test_host_random(void **state)
 		size_t n1 = 0, n2 = 0;
 		int x, y;
 
-		r ^= r << 13;
-		r ^= r >> 7;
-		r ^= r << 17;
+		tu_next(&r);
 		len = 8 + r % 50; /* across the 16-byte steps */
 		start = (r >> 8) % 3 ? 7 : 3;
 		memcpy(buf, start == 7 ? "http://" : "a://", start);
 		for (k = start; k < len; k++) {
-			r ^= r << 13;
-			r ^= r >> 7;
-			r ^= r << 17;
+			tu_next(&r);
 			buf[k] = chars[(r >> 24) % (k % 5 ? 4 : 14)];
 		}
 		x = kz_url_host(&h1, &n1, buf, len);

@@ -10,6 +10,21 @@
 
 #include <cmocka.h>
 
+/*
+ * The next value of a xorshift64 sequence kept in *state (never 0): the
+ * randomized tests' cases, the same on every run.
+ */
+static inline uint64_t
+tu_next(uint64_t *state)
+{
+	uint64_t r = *state;
+
+	r ^= r << 13;
+	r ^= r >> 7;
+	r ^= r << 17;
+	return *state = r;
+}
+
 /* tests/data/<sub> (from KZ_TEST_DATA). Caller frees. */
 char *tu_data_path(const char *sub);
 
