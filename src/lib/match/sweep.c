@@ -464,24 +464,14 @@ strip_port(const char **sp, size_t *lenp)
 }
 
 /*
- * A host, an address, or either with a port. bare: s is known to hold no
+ * A host, an address, or either with a port, when it is not a plain
+ * IPv4 address (match_host_bare() below). bare: s is known to hold no
  * port and no brackets (a URL's host), so there is nothing to strip.
  */
 static void
-match_host_bare(const struct kz_sweep *sw, struct pending *pd,
+match_host_rest(const struct kz_sweep *sw, struct pending *pd,
     const struct kz_log_value *v, const char *s, size_t len, int bare)
 {
-	if (!len)
-		return;
-	if (s[0] >= '0' && s[0] <= '9' && len <= 15) {
-		uint32_t a4;
-
-		/* the common case: an address, nothing to strip */
-		if (kz_ip_parse4(&a4, s, len) == 0) {
-			want_ip4(sw, pd, v, s, len, a4);
-			return;
-		}
-	}
 	if (!bare)
 		strip_port(&s, &len);
 	if (!len)
@@ -504,7 +494,27 @@ match_host_bare(const struct kz_sweep *sw, struct pending *pd,
 	want_domain(sw, pd, v, s, len);
 }
 
-static void
+/*
+ * A host, an address, or either with a port. The common case, a plain
+ * address with nothing to strip, is settled here, inline in every caller:
+ * most lines have two.
+ */
+static inline void
+match_host_bare(const struct kz_sweep *sw, struct pending *pd,
+    const struct kz_log_value *v, const char *s, size_t len, int bare)
+{
+	uint32_t a4;
+
+	if (!len)
+		return;
+	if (len <= 15 && s[0] >= '0' && s[0] <= '9' &&
+	    kz_ip_parse4(&a4, s, len) == 0)
+		want_ip4(sw, pd, v, s, len, a4);
+	else
+		match_host_rest(sw, pd, v, s, len, bare);
+}
+
+static inline void
 match_host(const struct kz_sweep *sw, struct pending *pd,
     const struct kz_log_value *v, const char *s, size_t len)
 {
@@ -612,17 +622,9 @@ match_record(const struct kz_sweep *sw, struct pending *pd)
 				match_ip(sw, pd, v, v->p, v->len);
 			}
 			break;
-		case KZ_LV_HOST: {
-			uint32_t a4;
-
-			/* most are plain addresses: no call to find that out */
-			if (v->len <= 15 && v->p[0] >= '0' && v->p[0] <= '9' &&
-			    kz_ip_parse4(&a4, v->p, v->len) == 0)
-				want_ip4(sw, pd, v, v->p, v->len, a4);
-			else
-				match_host(sw, pd, v, v->p, v->len);
+		case KZ_LV_HOST:
+			match_host(sw, pd, v, v->p, v->len);
 			break;
-		}
 		case KZ_LV_URL:
 			match_url(sw, pd, v, v->p, v->len);
 			break;
